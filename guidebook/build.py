@@ -1,0 +1,106 @@
+"""Orchestration only: load -> convert -> render each requested target, written atomically.
+
+Every output is rendered to a temporary file beside its destination and moved into place only
+when all targets succeeded (and, under --strict, nothing warned), so a failed build leaves the
+previous outputs untouched and no temporary files behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from guidebook.convert import convert_book
+from guidebook.diagnostics import Reporter
+from guidebook.load import load_book
+from guidebook.model import Edition, Paper, Target
+from guidebook.render.epub import render_epub
+from guidebook.render.html import render_html
+from guidebook.render.pdf import render_pdf
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    content_dir: Path
+    out_dir: Path
+    formats: tuple[Target, ...] = ("pdf", "epub")
+    paper: Paper | None = None
+    book_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class Output:
+    path: Path
+    summary: str  # e.g. "42 pages"
+    seconds: float
+
+
+Progress = Callable[[str], None]
+
+
+def build_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds), in UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+
+
+def prepare(options: BuildOptions, reporter: Reporter, progress: Progress) -> Edition:
+    """Load and convert; raise BookError if the content has errors."""
+    started = time.perf_counter()
+    book = load_book(options.content_dir, options.book_file, reporter)
+    reporter.check()
+    progress(f"loaded {len(book.chapters)} chapters in {len(book.parts)} part(s) "
+             f"({time.perf_counter() - started:.2f} s)")
+    started = time.perf_counter()
+    edition = convert_book(book, reporter)
+    reporter.check()
+    progress(f"converted {len(edition.chapters)} chapters, {len(edition.assets)} images "
+             f"({time.perf_counter() - started:.2f} s)")
+    return edition
+
+
+def build_book(options: BuildOptions, reporter: Reporter, progress: Progress) -> list[Output]:
+    edition = prepare(options, reporter, progress)
+    when = build_time()
+    paper = options.paper or edition.book.config.paper
+    name = edition.book.config.output
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".guidebook-", dir=options.out_dir))
+    outputs: list[tuple[Path, Path, str, float]] = []
+    try:
+        for target in options.formats:
+            started = time.perf_counter()
+            progress(f"rendering {target}...")
+            final = options.out_dir / (name if target == "html" else f"{name}.{target}")
+            temp = staging / final.name
+            if target == "pdf":
+                result = render_pdf(edition, temp, paper, when, reporter)
+                summary = f"{result.pages} pages, {paper.upper() if paper == 'a4' else 'Letter'}"
+            elif target == "epub":
+                summary = f"{render_epub(edition, temp, when)} chapters"
+            else:
+                summary = f"{render_html(edition, temp, paper, when)} chapters"
+            outputs.append((temp, final, summary, time.perf_counter() - started))
+        reporter.check()  # --strict: renderer warnings fail the build before anything moves
+        for temp, final, _summary, _seconds in outputs:
+            _replace(temp, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [Output(final, summary, seconds) for _t, final, summary, seconds in outputs]
+
+
+def _replace(temp: Path, final: Path) -> None:
+    if temp.is_dir():
+        if final.exists():
+            shutil.rmtree(final)
+        temp.rename(final)
+    else:
+        os.replace(temp, final)

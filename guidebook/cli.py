@@ -1,0 +1,118 @@
+"""Command line: `build` and `check`. Exit codes: 0 success, 1 content errors, 2 usage errors.
+
+Progress and diagnostics go to stderr; one summary line per output goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import cast
+
+from guidebook import __version__
+from guidebook.build import BuildOptions, build_book, prepare
+from guidebook.diagnostics import BookError, Reporter, UsageError, display_path
+from guidebook.model import TARGETS, Paper, Target
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its message
+        return int(exc.code or 0)
+    reporter = Reporter(strict=getattr(args, "strict", False))
+    progress = (lambda _line: None) if args.quiet else _progress
+    try:
+        options = _options(args)
+        if args.command == "check":
+            prepare(options, reporter, progress)
+            _finish_check(reporter)
+            return 0
+        started = time.perf_counter()
+        for output in build_book(options, reporter, progress):
+            print(f"wrote {display_path(output.path)}: {output.summary}, {output.seconds:.1f} s")
+        _progress(_counts(reporter) + f" ({time.perf_counter() - started:.1f} s in all)")
+        return 0
+    except UsageError as exc:
+        print(f"make_book: error: {exc}", file=sys.stderr)
+        return 2
+    except BookError as exc:
+        count = len(exc.diagnostics)
+        print(f"make_book: {count} problem{'s' if count != 1 else ''} to fix; no output was "
+              "written" + (" (--strict treats warnings as errors)" if reporter.strict and
+                           reporter.warnings else ""), file=sys.stderr)
+        return 1
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _counts(reporter: Reporter) -> str:
+    warnings = len(reporter.warnings)
+    return f"done, {warnings} warning{'s' if warnings != 1 else ''}"
+
+
+def _finish_check(reporter: Reporter) -> None:
+    reporter.check()
+    _progress(f"check passed, {_counts(reporter)[6:]}")
+
+
+def _options(args: argparse.Namespace) -> BuildOptions:
+    formats = _formats(getattr(args, "format", "pdf,epub"))
+    return BuildOptions(
+        content_dir=Path(args.content),
+        out_dir=Path(getattr(args, "out", "build")),
+        formats=formats,
+        paper=cast(Paper | None, getattr(args, "paper", None)),
+        book_file=Path(args.book) if args.book else None,
+    )
+
+
+def _formats(text: str) -> tuple[Target, ...]:
+    names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in TARGETS]
+    if unknown or not names:
+        raise UsageError(f"--format: unknown format '{','.join(unknown) or text}'; choose from "
+                         f"{', '.join(TARGETS)} (comma-separated)")
+    # html is the document the PDF is made from: --format html also makes the PDF
+    wanted = {"pdf"} | set(names) if "html" in names else set(names)
+    return tuple(t for t in TARGETS if t in wanted)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="make_book.py",
+        description="Build a print-ready PDF and an EPUB 3 from Markdown exercise chapters.",
+    )
+    parser.add_argument("--version", action="version", version=f"guidebook {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--content", default="content", metavar="DIR",
+                         help="folder of Markdown chapters (default: content)")
+        sub.add_argument("--book", metavar="FILE",
+                         help="book file (default: book.yml in the content folder or beside it)")
+        sub.add_argument("--strict", action="store_true",
+                         help="treat every warning, the PDF renderer's too, as an error")
+        sub.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+
+    build = commands.add_parser("build", help="build the PDF and EPUB (and optionally HTML)")
+    common(build)
+    build.add_argument("--out", default="build", metavar="DIR",
+                       help="output folder, created if needed (default: build)")
+    build.add_argument("--format", default="pdf,epub", metavar="LIST",
+                       help="comma-separated: pdf, epub, html (default: pdf,epub)")
+    build.add_argument("--paper", choices=("a4", "letter"),
+                       help="PDF paper size (default: from the book file, else a4)")
+    check = commands.add_parser("check", help="validate the content without writing anything")
+    common(check)
+    return parser

@@ -1,0 +1,132 @@
+"""The book file (`book.yml`): its declared schema and loading. Input: a path; output: BookConfig.
+
+The book file is optional: `find_book_file` looks in the content folder, then beside it, so a
+bare folder of chapters builds with the defaults. Chapter order (`parts`, `chapters`) is kept
+raw here and resolved by `load`, which knows the chapters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from guidebook.diagnostics import Reporter
+from guidebook.model import BookConfig
+from guidebook.schema import Field, parse_yaml_mapping, validate
+
+BOOK_FILE_NAMES = ("book.yml", "book.yaml")
+
+BOOK_FIELDS: tuple[Field, ...] = (
+    Field("title", "str", "Book title, on the title page, the PDF metadata and the EPUB.",
+          "Exercise Guide"),
+    Field("subtitle", "str", "Printed under the title."),
+    Field("author", "strings", "Author name, or a list of names."),
+    Field("language", "str", "Language code (BCP 47), e.g. en, en-GB, de.", "en"),
+    Field("identifier", "str",
+          "EPUB identifier, e.g. an ISBN or urn:uuid:...; default: a UUID derived from the title."),
+    Field("date", "date", "Publication date (YYYY-MM-DD); default: the build date."),
+    Field("description", "str", "One-paragraph description for the metadata of both outputs."),
+    Field("keywords", "strings", "Subjects for the metadata (list or comma-separated)."),
+    Field("publisher", "str", "Publisher, on the title and copyright pages."),
+    Field("rights", "str", "Copyright line; default: '© <year> <author>'."),
+    Field("site_url", "str",
+          "Your website. Site-relative links (/guide/x) that are not chapters of the book go "
+          "there; without it they become plain text with a warning."),
+    Field("paper", "choice", "PDF paper size: a4 or letter (the --paper option overrides).",
+          "a4", choices=("a4", "letter")),
+    Field("chapter_start", "choice",
+          "right: every chapter opens on a right-hand page, as printed books do; any: on the next "
+          "page (no blank pages; better for PDFs read on screen).", "right",
+          choices=("right", "any")),
+    Field("output", "str", "Base name of the output files: <output>.pdf, <output>.epub.", "book"),
+    Field("cover", "str",
+          "Cover image for the EPUB (JPEG or PNG, ideally 1600x2560), relative to the book file; "
+          "default: a typographic cover is drawn."),
+    Field("chapters", "parts", "Chapter order as a list of slugs, without parts."),
+    Field("parts", "parts",
+          "Parts, each '{title: ..., chapters: [slug, ...]}', or 'auto': exercises grouped by "
+          "body part, then guides."),
+)
+
+
+@dataclass(frozen=True)
+class BookFile:
+    config: BookConfig
+    order: Any  # raw `parts` / `chapters` value, resolved by load
+    order_key: str | None
+    order_line: int | None
+
+
+def find_book_file(content_dir: Path) -> Path | None:
+    for folder in (content_dir, content_dir.parent):
+        for name in BOOK_FILE_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def load_config(path: Path | None, reporter: Reporter) -> BookFile:
+    """Read and check the book file; with no file, the defaults."""
+    if path is None:
+        return BookFile(BookConfig(), None, None, None)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError) as exc:
+        reporter.error(f"cannot read the book file: {exc}", path)
+        return BookFile(BookConfig(path=path), None, None, None)
+    doc = parse_yaml_mapping(text, path, 1, reporter, "book file")
+    if doc is None:
+        return BookFile(BookConfig(path=path), None, None, None)
+    values = validate(doc, BOOK_FIELDS, path, reporter, "book file", 1)
+    if "parts" in values and "chapters" in values:
+        reporter.error("book file: give either 'parts' or 'chapters', not both", path,
+                       doc.lines.get("chapters"))
+    order_key = "parts" if "parts" in values else "chapters" if "chapters" in values else None
+    site_url = values.get("site_url")
+    if site_url is not None and not site_url.startswith(("https://", "http://")):
+        reporter.error(f"book file: site_url: expected an http(s):// address, got '{site_url}'",
+                       path, doc.lines.get("site_url"))
+        site_url = None
+    cover = values.get("cover")
+    config = BookConfig(
+        title=values.get("title", "Exercise Guide"),
+        subtitle=values.get("subtitle"),
+        authors=values.get("author", ()),
+        language=values.get("language", "en"),
+        identifier=values.get("identifier"),
+        date=values.get("date"),
+        description=values.get("description"),
+        keywords=values.get("keywords", ()),
+        publisher=values.get("publisher"),
+        rights=values.get("rights"),
+        site_url=site_url.rstrip("/") if site_url else None,
+        paper=values.get("paper", "a4"),
+        chapter_start=values.get("chapter_start", "right"),
+        output=values.get("output", "book"),
+        cover=(path.parent / cover) if cover else None,
+        path=path,
+    )
+    return BookFile(config, values.get(order_key) if order_key else None, order_key,
+                    doc.lines.get(order_key) if order_key else None)
+
+
+def identifier(config: BookConfig) -> str:
+    """The configured identifier, or a stable UUID from the title and authors."""
+    if config.identifier:
+        return config.identifier
+    seed = "guidebook:" + config.title + ":" + ",".join(config.authors)
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
+
+
+def publication_date(config: BookConfig, today: dt.date) -> dt.date:
+    return config.date or today
+
+
+def rights(config: BookConfig, today: dt.date) -> str:
+    if config.rights:
+        return config.rights
+    holder = ", ".join(config.authors) or config.publisher or config.title
+    return f"© {publication_date(config, today).year} {holder}"

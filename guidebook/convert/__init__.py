@@ -1,0 +1,50 @@
+"""Stage 2, convert: `Book` -> `Edition` (target-neutral XHTML fragments and their assets).
+
+Per chapter: Markdown -> HTML (Python-Markdown) -> allow-list sanitising (nh3) -> lxml tree ->
+book-wide ids -> (once every chapter's ids are known) links, images, sections -> XHTML text.
+Internal links come out in the one-document form `#slug--id`; renderers adapt them.
+"""
+
+from __future__ import annotations
+
+from guidebook.convert.ids import assign_ids
+from guidebook.convert.images import AssetRegistry, collect_images
+from guidebook.convert.links import LinkTable, resolve_links
+from guidebook.convert.markdown import MarkdownConverter
+from guidebook.convert.sanitize import sanitize
+from guidebook.convert.sections import structure_sections
+from guidebook.convert.tree import keep_user_classes, parse_fragment, to_xhtml
+from guidebook.diagnostics import Reporter
+from guidebook.model import Book, ChapterDoc, Edition
+
+__all__ = ["convert_book"]
+
+
+def convert_book(book: Book, reporter: Reporter) -> Edition:
+    converter = MarkdownConverter()
+    trees = {}
+    ids = {}
+    headings = {}
+    for chapter in book.chapters:
+        root = parse_fragment(sanitize(converter.convert(chapter.markdown)))
+        keep_user_classes(root)
+        ids[chapter.slug], headings[chapter.slug] = assign_ids(root, chapter.slug)
+        trees[chapter.slug] = root
+
+    table = LinkTable.build(book.chapters, ids, book.config.site_url)
+    registry = AssetRegistry()
+    docs = {}
+    for chapter in book.chapters:
+        root = trees.pop(chapter.slug)  # free each tree once written out
+        resolve_links(root, chapter, table, reporter)
+        collect_images(root, chapter, book.content_dir, registry, reporter)
+        structure_sections(root)
+        all_ids = frozenset(
+            {chapter.slug} | {el.get("id") for el in root.iter() if el.get("id") is not None}
+        )
+        docs[chapter.slug] = ChapterDoc(chapter, to_xhtml(root), all_ids, headings[chapter.slug])
+
+    parts = tuple(
+        (part, tuple(docs[ch.slug] for ch in part.chapters)) for part in book.parts
+    )
+    return Edition(book, parts, tuple(registry.by_source.values()))

@@ -1,0 +1,28 @@
+"""Markdown -> HTML text with Python-Markdown, before sanitising and the tree passes.
+
+One `Markdown` instance is reused for every chapter (`reset()` between them): building one per
+chapter costs more than converting a short chapter.
+"""
+
+from __future__ import annotations
+
+import markdown
+
+EXTENSIONS = [
+    "markdown.extensions.extra",  # tables, footnotes, definition lists, attr_list, fenced code
+    "markdown.extensions.sane_lists",
+    "markdown.extensions.smarty",  # typographic quotes, dashes and ellipses for print
+]
+
+
+class MarkdownConverter:
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(
+            extensions=EXTENSIONS,
+            extension_configs={"markdown.extensions.smarty": {"smart_angled_quotes": False}},
+            output_format="html",
+        )
+
+    def convert(self, text: str) -> str:
+        self._md.reset()
+        return str(self._md.convert(text))

@@ -1,0 +1,94 @@
+"""Diagnostics shared by every stage: user-fixable problems, printed compiler-style.
+
+A stage reports problems to a `Reporter` instead of raising at the first one, so that a writer
+sees every mistake in one run (`file:line: error: message`). `Reporter.check()` then raises
+`BookError`, the one exception type for content problems; anything else is a bug in guidebook
+and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning", "note"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: Severity
+    message: str
+    path: Path | None = None
+    line: int | None = None
+
+    def format(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = display_path(self.path)
+            if self.line is not None:
+                where += f":{self.line}"
+            where += ": "
+        return f"{where}{self.severity}: {self.message}"
+
+
+class BookError(Exception):
+    """Content or configuration the user has to fix. Carries every diagnostic collected."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(d.format() for d in diagnostics))
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (exit code 2)."""
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working directory when it lies below it, as compilers print."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@dataclass
+class Reporter:
+    """Collects diagnostics for one run and echoes them to a sink as they arrive."""
+
+    sink: Callable[[str], None] | None = field(default=lambda line: print(line, file=sys.stderr))
+    strict: bool = False
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, message: str, path: Path | None = None, line: int | None = None) -> None:
+        self._add(Diagnostic("error", message, path, line))
+
+    def warning(self, message: str, path: Path | None = None, line: int | None = None) -> None:
+        self._add(Diagnostic("warning", message, path, line))
+
+    def note(self, message: str, path: Path | None = None, line: int | None = None) -> None:
+        self._add(Diagnostic("note", message, path, line))
+
+    def _add(self, diagnostic: Diagnostic) -> None:
+        if diagnostic in self.diagnostics:  # the same problem found twice says nothing new
+            return
+        self.diagnostics.append(diagnostic)
+        if self.sink is not None:
+            self.sink(diagnostic.format())
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    def check(self) -> None:
+        """Raise `BookError` if anything fatal was reported (warnings count under --strict)."""
+        fatal = self.errors + (self.warnings if self.strict else [])
+        if fatal:
+            raise BookError(fatal)

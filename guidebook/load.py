@@ -1,0 +1,328 @@
+"""Stage 1, load: a content folder (and optional book file) -> `Book`.
+
+Reads every `*.md` under the content folder, repairs mis-decoded text, splits front matter,
+takes the title from front matter or the first `# heading`, reads exercise metadata from front
+matter or the bold-label bullets, decides each chapter's kind and slug, then orders chapters
+into parts as the book file says (or by default: exercises by body part, then guides).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from guidebook.config import find_book_file, load_config
+from guidebook.diagnostics import Reporter
+from guidebook.frontmatter import split_front_matter
+from guidebook.metadata import find_bullet_metadata
+from guidebook.model import Book, Chapter, ChapterKind, ExerciseInfo, Part
+from guidebook.text import repair_mojibake, slugify
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_H1 = re.compile(r"^#(?!#)\s*(?P<title>.+?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_KIND_FOLDERS: dict[str, ChapterKind] = {
+    "exercises": "exercise", "exercise": "exercise", "guides": "guide", "guide": "guide",
+}
+_SLUG_PREFIXES = ("exercise-", "guide-")
+# Body parts in the order a strength book usually presents them; others follow alphabetically.
+BODY_PART_ORDER = ("legs", "glutes", "back", "chest", "shoulders", "arms", "core", "full body")
+
+
+def load_book(content_dir: Path, book_path: Path | None, reporter: Reporter) -> Book:
+    content_dir = content_dir.resolve()
+    if not content_dir.is_dir():
+        reporter.error(f"content folder '{content_dir}' does not exist")
+        reporter.check()
+    book_file = load_config(book_path or find_book_file(content_dir), reporter)
+    chapters = [
+        chapter
+        for path in discover(content_dir)
+        if (chapter := load_chapter(path, content_dir, reporter)) is not None
+    ]
+    chapters = _unique_slugs(chapters, reporter)
+    if not chapters and not reporter.errors:
+        reporter.error(f"no chapters: '{content_dir}' holds no .md files; add one per exercise "
+                       "or guide", content_dir)
+    parts = order_chapters(chapters, book_file.order_key, book_file.order,
+                           book_file.config.path, book_file.order_line, reporter)
+    return Book(book_file.config, parts, content_dir)
+
+
+def discover(content_dir: Path) -> list[Path]:
+    """Markdown files below the folder, in a stable order; names starting '_' or '.' skipped."""
+    return sorted(
+        path
+        for path in content_dir.rglob("*.md")
+        if path.is_file()
+        and not any(p.startswith(("_", ".")) for p in path.relative_to(content_dir).parts)
+    )
+
+
+def read_source(path: Path, reporter: Reporter) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reporter.error(f"cannot read the file: {exc.strerror}", path)
+        return None
+    if b"\x00" in data:
+        reporter.error("this is not a text file (it contains NUL bytes); remove it or rename "
+                       "it so it does not end in .md", path)
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        text = data.decode("cp1252", errors="replace")
+        reporter.warning("the file is not UTF-8; read it as Windows-1252. Save it as UTF-8 to "
+                         "silence this", path, line)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_chapter(path: Path, content_dir: Path, reporter: Reporter) -> Chapter | None:
+    text = read_source(path, reporter)
+    if text is None:
+        return None
+    if not text.strip():
+        reporter.error("the file is empty; write the chapter or delete the file", path)
+        return None
+    text, repairs = repair_mojibake(text)
+    for fix in repairs:
+        reporter.note(f"repaired mis-decoded characters '{fix.before}' -> '{fix.after}'", path,
+                      fix.line)
+    front = split_front_matter(text, path, reporter)
+    if not front.ok:
+        return None
+    values = front.values
+    if values.get("draft"):
+        return None
+    body, h1, h1_line = _take_h1(front.body)
+    bullets = find_bullet_metadata(body)
+    if bullets is not None:
+        body = bullets.body
+    title = values.get("title") or h1
+    if not title:
+        reporter.error("the chapter has no title; start it with a '# Title' line or add "
+                       "'title:' to its front matter", path, 1)
+        return None
+    exercise = _exercise_info(values, bullets.values if bullets else {},
+                              bullets.extra if bullets else (), path, reporter,
+                              bullets.first_line if bullets else None)
+    slug = _slug(values.get("slug"), path, reporter)
+    if slug is None:
+        return None
+    return Chapter(
+        slug=slug,
+        path=path,
+        kind=_kind(values.get("kind"), path.relative_to(content_dir), exercise),
+        title=_plain_title(title),
+        markdown=body,
+        deck=_plain_title(h1) if h1 and values.get("title") and h1 != values["title"] else None,
+        description=values.get("description"),
+        keywords=values.get("keywords", ()),
+        exercise=exercise,
+        video=values.get("video"),
+        aliases=_aliases(slug, path),
+    )
+
+
+def _take_h1(markdown: str) -> tuple[str, str | None, int | None]:
+    """Remove the first level-1 ATX heading outside code fences; return it and its line."""
+    lines = markdown.split("\n")
+    in_fence = False
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and (match := _H1.match(line)):
+            lines[index] = ""
+            return "\n".join(lines), match["title"], index + 1
+    return markdown, None, None
+
+
+def _plain_title(title: str) -> str:
+    title = re.sub(r"\s*\{#[^}]*\}\s*$", "", title)  # attr_list id on the heading
+    return re.sub(r"(\*\*|__|\*|_|`)(.+?)\1", r"\2", title).strip()
+
+
+def _exercise_info(
+    front: dict[str, Any],
+    bullets: dict[str, Any],
+    extra: tuple[tuple[str, str], ...],
+    path: Path,
+    reporter: Reporter,
+    bullet_line: int | None,
+) -> ExerciseInfo | None:
+    fields = ("body_part", "equipment", "target_muscles", "secondary_muscles", "difficulty",
+              "category")
+    merged: dict[str, Any] = {}
+    for name in fields:
+        if name in front and name in bullets and front[name] != bullets[name]:
+            reporter.warning(f"{name.replace('_', ' ')} is given in front matter and in the "
+                             "bullet list with different values; using the front matter",
+                             path, bullet_line)
+        if name in front or name in bullets:
+            merged[name] = front.get(name, bullets.get(name))
+    if not merged and not extra:
+        return None
+    return ExerciseInfo(**merged, extra=extra)
+
+
+def _kind(declared: str | None, relative: Path, exercise: ExerciseInfo | None) -> ChapterKind:
+    if declared in ("exercise", "guide"):
+        return "exercise" if declared == "exercise" else "guide"
+    for folder in relative.parts[:-1]:
+        if folder.lower() in _KIND_FOLDERS:
+            return _KIND_FOLDERS[folder.lower()]
+    return "exercise" if exercise is not None else "guide"
+
+
+def _slug(declared: str | None, path: Path, reporter: Reporter) -> str | None:
+    if declared is not None:
+        if not SLUG_RE.match(declared):
+            reporter.error(f"front matter: slug: expected lower-case letters, digits and single "
+                           f"hyphens, got '{declared}' (try '{slugify(declared)}')", path)
+            return None
+        return declared
+    slug = slugify(path.stem)
+    if not slug:
+        reporter.error("cannot make a slug from this file name; rename the file or add 'slug:' "
+                       "to its front matter", path)
+        return None
+    return slug
+
+
+def _aliases(slug: str, path: Path) -> tuple[str, ...]:
+    """`guide-hip-thrust.md` is also found by a site link `/guide/hip-thrust`."""
+    for prefix in _SLUG_PREFIXES:
+        if slug.startswith(prefix) and len(slug) > len(prefix):
+            return (slug[len(prefix):],)
+    return ()
+
+
+def _unique_slugs(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
+    seen: dict[str, Chapter] = {}
+    kept = []
+    for chapter in chapters:
+        first = seen.get(chapter.slug)
+        if first is not None:
+            reporter.error(f"two chapters have the slug '{chapter.slug}' (the other is "
+                           f"{first.path.name}); rename one file or set 'slug:' in its front "
+                           "matter", chapter.path)
+            continue
+        seen[chapter.slug] = chapter
+        kept.append(chapter)
+    # An alias must not shadow a real slug or another chapter's alias.
+    taken = set(seen)
+    result = []
+    for chapter in kept:
+        free = tuple(a for a in chapter.aliases if a not in taken)
+        taken.update(free)
+        result.append(replace(chapter, aliases=free))
+    return result
+
+
+# --- order -------------------------------------------------------------------------------
+
+
+def order_chapters(
+    chapters: list[Chapter],
+    key: str | None,
+    order: Any,
+    book_path: Path | None,
+    line: int | None,
+    reporter: Reporter,
+) -> tuple[Part, ...]:
+    if key is None:
+        return (Part(None, tuple(_default_order(chapters))),) if chapters else ()
+    if key == "parts" and order == "auto":
+        return _auto_parts(chapters)
+    by_slug = {ch.slug: ch for ch in chapters}
+    specs = _part_specs(key, order, book_path, line, reporter)
+    parts: list[Part] = []
+    used: set[str] = set()
+    for title, slugs in specs:
+        members = []
+        for slug in slugs:
+            if slug in used:
+                reporter.error(f"book file: chapter '{slug}' is listed twice", book_path, line)
+            elif slug not in by_slug:
+                hint = difflib.get_close_matches(slug, list(by_slug), n=1)
+                tip = f" (did you mean '{hint[0]}'?)" if hint else ""
+                reporter.error(f"book file: no chapter has the slug '{slug}'{tip}", book_path,
+                               line)
+            else:
+                used.add(slug)
+                members.append(by_slug[slug])
+        parts.append(Part(title, tuple(members)))
+    rest = [ch for ch in _default_order(chapters) if ch.slug not in used]
+    for chapter in rest:
+        reporter.warning(f"chapter '{chapter.slug}' is not listed in the book file; added at "
+                         "the end", chapter.path)
+    if rest:
+        titled = any(title for title, _ in specs)
+        parts.append(Part("More chapters" if titled else None, tuple(rest)))
+    return tuple(p for p in parts if p.chapters)
+
+
+def _part_specs(
+    key: str, order: Any, book_path: Path | None, line: int | None, reporter: Reporter
+) -> list[tuple[str | None, list[str]]]:
+    if key == "chapters":
+        if _is_slug_list(order):
+            return [(None, [str(s) for s in order])]
+        reporter.error("book file: chapters: expected a list of chapter slugs", book_path, line)
+        return []
+    if not isinstance(order, list):
+        reporter.error("book file: parts: expected 'auto' or a list of "
+                       "'{title: ..., chapters: [...]}'", book_path, line)
+        return []
+    specs: list[tuple[str | None, list[str]]] = []
+    for index, part in enumerate(order, 1):
+        if (not isinstance(part, dict) or set(part) - {"title", "chapters"}
+                or not isinstance(part.get("title"), str) or not _is_slug_list(part.get("chapters"))):
+            reporter.error(f"book file: parts: part {index}: expected 'title: <text>' and "
+                           "'chapters: [<slug>, ...]'", book_path, line)
+            continue
+        specs.append((part["title"], [str(s) for s in part["chapters"]]))
+    return specs
+
+
+def _is_slug_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(s, str) for s in value)
+
+
+def _body_part_rank(chapter: Chapter) -> tuple[int, str]:
+    part = (chapter.exercise.body_part or "") if chapter.exercise else ""
+    key = part.strip().lower()
+    if key in BODY_PART_ORDER:
+        return BODY_PART_ORDER.index(key), ""
+    return (len(BODY_PART_ORDER), key) if key else (len(BODY_PART_ORDER) + 1, "")
+
+
+def _default_order(chapters: Iterable[Chapter]) -> list[Chapter]:
+    """Exercises by body part then title, then guides by title."""
+    exercises = [c for c in chapters if c.kind == "exercise"]
+    guides = [c for c in chapters if c.kind == "guide"]
+    exercises.sort(key=lambda c: (_body_part_rank(c), c.title.lower()))
+    guides.sort(key=lambda c: c.title.lower())
+    return exercises + guides
+
+
+def _auto_parts(chapters: list[Chapter]) -> tuple[Part, ...]:
+    parts: list[Part] = []
+    for chapter in _default_order(chapters):
+        if chapter.kind == "guide":
+            title = "Guides"
+        elif chapter.exercise and chapter.exercise.body_part:
+            title = chapter.exercise.body_part.strip().title()
+        else:
+            title = "Other exercises"
+        if parts and parts[-1].title == title:
+            parts[-1] = Part(title, (*parts[-1].chapters, chapter))
+        else:
+            parts.append(Part(title, (chapter,)))
+    return tuple(parts)

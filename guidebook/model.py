@@ -1,0 +1,146 @@
+"""The data passed between stages: frozen dataclasses, changed only with `dataclasses.replace`.
+
+load   produces a `Book` (config + ordered `Part`s of `Chapter`s, Markdown still unconverted);
+convert produces an `Edition`: every chapter as a sanitised XHTML fragment whose internal links
+        use the one-document form `#slug--id`, plus the `Asset`s the outputs need;
+render  turns an `Edition` into files (PDF, EPUB, HTML), adapting links to its own target.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from guidebook.text import slugify
+
+ChapterKind = Literal["exercise", "guide"]
+Paper = Literal["a4", "letter"]
+Target = Literal["pdf", "epub", "html"]
+TARGETS: tuple[Target, ...] = ("pdf", "epub", "html")
+
+
+@dataclass(frozen=True)
+class BookConfig:
+    """book.yml, or its defaults when a folder of chapters is built without one."""
+
+    title: str = "Exercise Guide"
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    language: str = "en"
+    identifier: str | None = None
+    date: dt.date | None = None
+    description: str | None = None
+    keywords: tuple[str, ...] = ()
+    publisher: str | None = None
+    rights: str | None = None
+    site_url: str | None = None
+    paper: Paper = "a4"
+    chapter_start: Literal["right", "any"] = "right"
+    output: str = "book"
+    cover: Path | None = None
+    path: Path | None = None  # the book file, when there is one
+
+
+@dataclass(frozen=True)
+class ExerciseInfo:
+    """Exercise metadata, from front matter or the bold-label bullet list (same result)."""
+
+    body_part: str | None = None
+    equipment: tuple[str, ...] = ()
+    target_muscles: tuple[str, ...] = ()
+    secondary_muscles: tuple[str, ...] = ()
+    difficulty: str | None = None
+    category: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()  # other bold labels, e.g. ("Force", "Push")
+
+    def rows(self) -> tuple[tuple[str, str], ...]:
+        """Label/value pairs for the metadata box, in reading order, empty ones left out."""
+        rows = (
+            ("Body part", self.body_part or ""),
+            ("Target", ", ".join(self.target_muscles)),
+            ("Secondary", ", ".join(self.secondary_muscles)),
+            ("Equipment", ", ".join(self.equipment)),
+            ("Difficulty", self.difficulty or ""),
+            ("Category", self.category or ""),
+            *self.extra,
+        )
+        return tuple((label, value) for label, value in rows if value)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One source file. `markdown` keeps the file's line numbers: removed lines become blank."""
+
+    slug: str
+    path: Path
+    kind: ChapterKind
+    title: str
+    markdown: str
+    deck: str | None = None  # a second title line (the H1 when front matter has a title)
+    description: str | None = None
+    keywords: tuple[str, ...] = ()
+    exercise: ExerciseInfo | None = None
+    video: str | None = None
+    aliases: tuple[str, ...] = ()  # other names site links may use (file stem without prefix)
+
+
+@dataclass(frozen=True)
+class Part:
+    title: str | None
+    chapters: tuple[Chapter, ...]
+
+    @property
+    def slug(self) -> str:
+        return "part-" + slugify(self.title or "chapters")
+
+
+@dataclass(frozen=True)
+class Book:
+    config: BookConfig
+    parts: tuple[Part, ...]
+    content_dir: Path
+
+    @property
+    def chapters(self) -> tuple[Chapter, ...]:
+        return tuple(ch for part in self.parts for ch in part.chapters)
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file an output needs: `name` is its path inside every output ("images/x.svg")."""
+
+    name: str
+    source: Path
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ChapterDoc:
+    """A converted chapter: sanitised XHTML body fragment, ids unique book-wide."""
+
+    chapter: Chapter
+    html: str
+    ids: frozenset[str]
+    headings: tuple[Heading, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The book prepared for output: converted chapters in order, grouped as the book's parts."""
+
+    book: Book
+    parts: tuple[tuple[Part, tuple[ChapterDoc, ...]], ...]
+    assets: tuple[Asset, ...]
+
+    @property
+    def chapters(self) -> tuple[ChapterDoc, ...]:
+        return tuple(doc for _part, docs in self.parts for doc in docs)

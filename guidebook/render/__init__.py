@@ -1,0 +1,1 @@
+"""Stage 3, render: an `Edition` -> output files, one module per target (pdf, epub, html)."""

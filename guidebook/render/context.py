@@ -1,0 +1,108 @@
+"""View data for the layouts, built once in Python so templates only loop and format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from guidebook import config as book_config
+from guidebook.model import ChapterDoc, Edition
+
+
+@dataclass(frozen=True)
+class ChapterView:
+    slug: str
+    file: str  # EPUB file name
+    kind: str
+    title: str
+    deck: str | None
+    kicker: str
+    meta_rows: tuple[tuple[str, str], ...]
+    body: Markup
+    first: bool  # first chapter of the main matter
+
+
+@dataclass(frozen=True)
+class PartView:
+    slug: str
+    title: str | None
+    chapters: tuple[ChapterView, ...]
+
+
+@dataclass(frozen=True)
+class BookView:
+    title: str
+    subtitle: str | None
+    authors: tuple[str, ...]
+    publisher: str | None
+    rights: str
+    identifier: str
+    date: dt.date
+    language: str
+    description: str | None
+    keywords: tuple[str, ...]
+    parts: tuple[PartView, ...]
+
+    @property
+    def chapters(self) -> tuple[ChapterView, ...]:
+        return tuple(ch for part in self.parts for ch in part.chapters)
+
+    @property
+    def first_main_id(self) -> str:
+        """Id of the element where the main matter (arabic page 1) begins."""
+        first = self.parts[0]
+        return first.slug if first.title else first.chapters[0].slug
+
+
+def book_view(
+    edition: Edition, today: dt.date, body_of: Callable[[ChapterDoc], str] | None = None
+) -> BookView:
+    cfg = edition.book.config
+    parts = []
+    first = True
+    for part, docs in edition.parts:
+        views = []
+        for doc in docs:
+            views.append(_chapter_view(doc, first, body_of))
+            first = False
+        parts.append(PartView(part.slug, part.title, tuple(views)))
+    return BookView(
+        title=cfg.title,
+        subtitle=cfg.subtitle,
+        authors=cfg.authors,
+        publisher=cfg.publisher,
+        rights=book_config.rights(cfg, today),
+        identifier=book_config.identifier(cfg),
+        date=book_config.publication_date(cfg, today),
+        language=cfg.language,
+        description=cfg.description,
+        keywords=cfg.keywords,
+        parts=tuple(parts),
+    )
+
+
+def _chapter_view(
+    doc: ChapterDoc, first: bool, body_of: Callable[[ChapterDoc], str] | None
+) -> ChapterView:
+    chapter = doc.chapter
+    info = chapter.exercise
+    if chapter.kind == "exercise" and info is not None:
+        kicker = " · ".join(
+            x for x in (info.body_part, ", ".join(info.equipment), info.difficulty) if x
+        ) or "Exercise"
+    else:
+        kicker = "Exercise" if chapter.kind == "exercise" else "Guide"
+    return ChapterView(
+        slug=chapter.slug,
+        file=f"{chapter.slug}.xhtml",
+        kind=chapter.kind,
+        title=chapter.title,
+        deck=chapter.deck,
+        kicker=kicker,
+        meta_rows=info.rows() if info else (),
+        body=Markup(body_of(doc) if body_of else doc.html),  # sanitised in convert
+        first=first,
+    )

@@ -1,0 +1,39 @@
+"""The one-document HTML of the book, shared by the PDF and the `html` target."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from guidebook.model import Asset, Edition, Paper
+from guidebook.render.context import BookView, book_view
+from guidebook.render.resources import STYLESHEETS, static_assets, template_env
+
+PAPER_CSS = {"a4": "A4", "letter": "Letter"}
+
+
+@dataclass(frozen=True)
+class BookDocument:
+    html: str
+    view: BookView
+    assets: dict[str, Asset]  # every file the document may load, by its relative URL
+
+
+def book_document(
+    edition: Edition, paper: Paper, when: dt.datetime, target: str = "pdf"
+) -> BookDocument:
+    view = book_view(edition, when.date())
+    cfg = edition.book.config
+    keywords = list(cfg.keywords) or sorted(
+        {k for ch in edition.book.chapters for k in ch.keywords}
+    )
+    html = template_env(edition.book).get_template("pdf/book.html.j2").render(
+        book=view,
+        keywords=keywords,
+        created=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        stylesheets=STYLESHEETS[target],
+        paper=PAPER_CSS[paper],
+        chapter_start=cfg.chapter_start,
+    )
+    assets = {a.name: a for a in (*static_assets(target), *edition.assets)}
+    return BookDocument(html, view, assets)

@@ -1,0 +1,155 @@
+"""EPUB 3 target with EbookLib: cover, title page, nav + NCX, one XHTML file per chapter.
+
+The edition's one-document links (`#slug--id`) become `slug.xhtml#slug--id` here; ids are
+unique book-wide, so the id alone says which file holds it. Chapters are given to EbookLib as
+body fragments (a whole document given as text may be written as an empty file), stylesheets
+are attached per item (EbookLib drops anything put in <head>), and the package carries the
+EPUB Accessibility 1.1 metadata the European Accessibility Act asks of ebooks sold in the EU.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+from ebooklib import epub
+
+from guidebook.convert.tree import parse_fragment, to_xhtml
+from guidebook.model import ChapterDoc, Edition
+from guidebook.render.context import BookView, book_view
+from guidebook.render.cover import draw_cover
+from guidebook.render.resources import builtin_assets, template_env
+
+ACCESSIBILITY = (
+    ("schema:accessMode", "textual"),
+    ("schema:accessMode", "visual"),
+    ("schema:accessModeSufficient", "textual,visual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityHazard", "none"),
+    ("schema:accessibilitySummary",
+     "Reflowable text with a navigable table of contents, headings for every chapter and "
+     "section, and text alternatives for images. No page-number references."),
+)
+
+
+def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
+    """Write the EPUB to `target`; return the number of chapters."""
+    files = {i: f"{doc.chapter.slug}.xhtml" for doc in edition.chapters for i in doc.ids}
+    view = book_view(edition, when.date(), body_of=lambda doc: _retarget(doc, files))
+    env = template_env(edition.book)
+    book = epub.EpubBook()
+    _metadata(book, view, when)
+
+    css = epub.EpubItem(uid="style", file_name="css/book.css", media_type="text/css",
+                        content=_stylesheet())
+    book.add_item(css)
+
+    def page(uid: str, name: str, title: str, content: str) -> epub.EpubHtml:
+        """An XHTML item with the book's language and stylesheet."""
+        item = epub.EpubHtml(uid=uid, file_name=name, title=title, lang=view.language)
+        item.content = content
+        item.add_item(css)
+        book.add_item(item)
+        return item
+
+    cover = _cover(book, edition, view, env, page)
+    titlepage = page("titlepage", "titlepage.xhtml", view.title,
+                     env.get_template("epub/titlepage.xhtml.j2").render(book=view))
+    nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title="Contents")
+    nav.add_item(css)
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())
+
+    spine: list[epub.EpubHtml] = [cover, titlepage, nav]
+    toc: list[object] = []
+    chapter_template = env.get_template("epub/chapter.xhtml.j2")
+    part_template = env.get_template("epub/part.xhtml.j2")
+    for number, part in enumerate(view.parts, 1):
+        if part.title:
+            spine.append(page(part.slug, f"{part.slug}.xhtml", part.title,
+                              part_template.render(part=part, number=number)))
+        links = []
+        for ch in part.chapters:
+            spine.append(page(ch.slug, ch.file, ch.title, chapter_template.render(ch=ch)))
+            links.append(epub.Link(ch.file, ch.title, ch.slug))
+        if part.title:
+            toc.append((epub.Section(part.title, href=f"{part.slug}.xhtml"), links))
+        else:
+            toc.extend(links)
+    for asset in edition.assets:
+        book.add_item(epub.EpubItem(uid=f"img-{asset.name.split('/')[-1]}",
+                                    file_name=asset.name, media_type=asset.media_type,
+                                    content=asset.source.read_bytes()))
+
+    book.toc = toc
+    book.spine = spine
+    first = view.chapters[0].file if view.chapters else "titlepage.xhtml"
+    book.guide = [
+        {"href": "cover.xhtml", "title": "Cover", "type": "cover"},
+        {"href": "nav.xhtml", "title": "Contents", "type": "toc"},
+        {"href": first, "title": "Start of content", "type": "bodymatter"},
+    ]
+    epub.write_epub(str(target), book, {
+        "raise_exceptions": True, "mtime": when, "epub2_guide": False,
+        "epub3_landmark": True, "landmark_title": "Landmarks", "play_order": {"enabled": False},
+    })
+    return len(view.chapters)
+
+
+def _metadata(book: epub.EpubBook, view: BookView, when: dt.datetime) -> None:
+    book.set_identifier(view.identifier)
+    book.set_title(view.title)
+    book.set_language(view.language)
+    for index, author in enumerate(view.authors):
+        book.add_author(author, uid=f"creator{index}")
+    book.add_metadata("DC", "date", view.date.isoformat())
+    if view.publisher:
+        book.add_metadata("DC", "publisher", view.publisher)
+    book.add_metadata("DC", "rights", view.rights)
+    if view.description:
+        book.add_metadata("DC", "description", view.description)
+    for keyword in view.keywords:
+        book.add_metadata("DC", "subject", keyword)
+    for prop, value in ACCESSIBILITY:
+        book.add_metadata(None, "meta", value, {"property": prop})
+
+
+def _cover(book: epub.EpubBook, edition: Edition, view: BookView, env: jinja2.Environment,
+           page: Callable[[str, str, str, str], epub.EpubHtml]) -> epub.EpubHtml:
+    configured = edition.book.config.cover
+    if configured is not None:
+        data, name = configured.read_bytes(), f"images/cover{configured.suffix.lower()}"
+    else:
+        data, name = draw_cover(edition.book.config), "images/cover.jpg"
+    book.set_cover(name, data, create_page=False)
+    byline = f" by {', '.join(view.authors)}" if view.authors else ""
+    content = env.get_template("epub/cover.xhtml.j2").render(
+        image=name, alt=f"Cover: {view.title}{byline}")
+    return page("cover", "cover.xhtml", "Cover", content)
+
+
+def _retarget(doc: ChapterDoc, files: dict[str, str]) -> str:
+    """Turn `#id` links into `file.xhtml#id` (or `#id` within the same file)."""
+    here = f"{doc.chapter.slug}.xhtml"
+    root = parse_fragment(doc.html)
+    for link in root.iter("a"):
+        href = link.get("href") or ""
+        if not href.startswith("#"):
+            continue
+        file = files.get(href[1:])
+        if file is None or file == here:
+            continue
+        link.set("href", file if href[1:] == file[: -len(".xhtml")] else file + href)
+    return to_xhtml(root)
+
+
+def _stylesheet() -> bytes:
+    css = builtin_assets() / "css"
+    return (css / "base.css").read_bytes() + b"\n" + (css / "epub.css").read_bytes()
+

@@ -1,0 +1,67 @@
+"""Where layouts and static assets come from, and the Jinja2 environment built on them.
+
+Built-in layouts and assets live at the top of the source tree (`layouts/`, `assets/`) and are
+packed into the wheel as `guidebook/_data/`. A book may override any template by putting a file
+of the same name in a `layouts/` folder beside its book file (or beside its content folder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from guidebook.model import Asset, Book
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+_CANDIDATES = (_PACKAGE / "_data", _PACKAGE.parent)
+
+
+def _builtin(name: str) -> Path:
+    for root in _CANDIDATES:
+        if (root / name).is_dir():
+            return root / name
+    raise FileNotFoundError(f"guidebook's built-in '{name}' folder is missing from {_PACKAGE}")
+
+
+def builtin_assets() -> Path:
+    return _builtin("assets")
+
+
+def template_env(book: Book) -> jinja2.Environment:
+    folders = []
+    project = book.config.path.parent if book.config.path else book.content_dir.parent
+    if (project / "layouts").is_dir() and (project / "layouts") != _builtin("layouts"):
+        folders.append(project / "layouts")
+    folders.append(_builtin("layouts"))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+STYLESHEETS = {
+    "pdf": ("css/base.css", "css/pdf.css"),
+    "html": ("css/base.css", "css/pdf.css"),
+    "epub": ("css/base.css", "css/epub.css"),
+}
+
+FONT_MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf"}
+
+
+def static_assets(target: str) -> tuple[Asset, ...]:
+    """Stylesheets and, for print targets, the fonts they load."""
+    root = builtin_assets()
+    assets = [Asset(name, root / name, "text/css") for name in STYLESHEETS[target]]
+    if target in ("pdf", "html"):
+        assets.extend(
+            Asset(f"fonts/{font.name}", font, FONT_MEDIA_TYPES[font.suffix])
+            for font in sorted((root / "fonts").iterdir())
+            if font.suffix in FONT_MEDIA_TYPES
+        )
+    return tuple(assets)

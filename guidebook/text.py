@@ -1,0 +1,90 @@
+"""Text primitives used by several stages: slugs and mojibake repair.
+
+Mojibake: chapters pasted from web CMS exports often hold UTF-8 that was decoded as Mac Roman
+(or Windows-1252) and saved again. ftfy repairs most Windows-1252 cases, but a UTF-8 emoji read
+as Mac Roman starts with U+F8FF (Mac Roman's Apple logo for byte 0xF0), which ftfy leaves alone;
+so runs of Mac Roman characters are first re-encoded and decoded as UTF-8 when that yields
+valid UTF-8, then ftfy handles what is left.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import ftfy
+
+_SLUG_DROP = re.compile(r"[^a-z0-9]+")
+
+# Characters Mac Roman maps to bytes 0x80-0xFF; a run of them may be mis-decoded UTF-8.
+_MAC_ROMAN_HIGH = "".join(bytes([b]).decode("mac_roman") for b in range(0x80, 0x100))
+_MAC_RUN = re.compile("[" + re.escape(_MAC_ROMAN_HIGH) + "]{2,}")
+
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False,  # chapters may hold raw HTML on purpose
+    uncurl_quotes=False,  # typographic quotes are wanted in print
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    fix_line_breaks=False,
+    explain=False,
+)
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by single hyphens: 'Pull-Up (Wide)' -> 'pull-up-wide'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _SLUG_DROP.sub("-", ascii_text.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Repair:
+    line: int
+    before: str
+    after: str
+
+
+def repair_mojibake(text: str) -> tuple[str, list[Repair]]:
+    """Return the repaired text and what was changed, line by line (1-based lines)."""
+    repairs: list[Repair] = []
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if line.isascii():
+            continue
+        fixed = _MAC_RUN.sub(_mac_roman_run, line)
+        fixed = ftfy.fix_text(fixed, config=_FTFY)
+        if fixed != line:
+            repairs.append(Repair(index + 1, *_changed_span(line, fixed)))
+            lines[index] = fixed
+    return "\n".join(lines), repairs
+
+
+def _mac_roman_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    try:
+        decoded = run.encode("mac_roman").decode("utf-8")
+    except UnicodeError:
+        return run
+    # Genuine accented text ("café") never decodes as UTF-8 this way; a lone combining mark
+    # or control character would mean we guessed wrong.
+    if any(unicodedata.category(ch) in ("Cc", "Mn") for ch in decoded[:1]):
+        return run
+    return decoded
+
+
+def _changed_span(before: str, after: str) -> tuple[str, str]:
+    """The differing middle of two strings, for a short message."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end_b, end_a = len(before), len(after)
+    while end_b > start and end_a > start and before[end_b - 1] == after[end_a - 1]:
+        end_b -= 1
+        end_a -= 1
+    return before[start:end_b], after[start:end_a]
+
+
+def line_of(text: str, needle: str) -> int | None:
+    """The 1-based line where `needle` first occurs in `text`, for messages."""
+    index = text.find(needle) if needle else -1
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
