@@ -57,13 +57,17 @@ def prepare(options: BuildOptions, reporter: Reporter, progress: Progress) -> Ed
     started = time.perf_counter()
     book = load_book(options.content_dir, options.book_file, reporter)
     reporter.check()
-    progress(f"loaded {len(book.chapters)} chapters in {len(book.parts)} part(s) "
-             f"({time.perf_counter() - started:.2f} s)")
+    progress(
+        f"loaded {len(book.chapters)} chapters in {len(book.parts)} part(s) "
+        f"({time.perf_counter() - started:.2f} s)"
+    )
     started = time.perf_counter()
     edition = convert_book(book, reporter)
     reporter.check()
-    progress(f"converted {len(edition.chapters)} chapters, {len(edition.assets)} images "
-             f"({time.perf_counter() - started:.2f} s)")
+    progress(
+        f"converted {len(edition.chapters)} chapters, {len(edition.assets)} images "
+        f"({time.perf_counter() - started:.2f} s)"
+    )
     return edition
 
 

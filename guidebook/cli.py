@@ -41,9 +41,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BookError as exc:
         count = len(exc.diagnostics)
-        print(f"make_book: {count} problem{'s' if count != 1 else ''} to fix; no output was "
-              "written" + (" (--strict treats warnings as errors)" if reporter.strict and
-                           reporter.warnings else ""), file=sys.stderr)
+        print(
+            f"make_book: {count} problem{'s' if count != 1 else ''} to fix; no output was "
+            "written"
+            + (
+                " (--strict treats warnings as errors)"
+                if reporter.strict and reporter.warnings
+                else ""
+            ),
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -81,8 +88,10 @@ def _formats(text: str) -> tuple[Target, ...]:
     names = [n.strip().lower() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in TARGETS]
     if unknown or not names:
-        raise UsageError(f"--format: unknown format '{','.join(unknown) or text}'; choose from "
-                         f"{', '.join(TARGETS)} (comma-separated)")
+        raise UsageError(
+            f"--format: unknown format '{','.join(unknown) or text}'; choose from "
+            f"{', '.join(TARGETS)} (comma-separated)"
+        )
     # html is the document the PDF is made from: --format html also makes the PDF
     wanted = {"pdf"} | set(names) if "html" in names else set(names)
     return tuple(t for t in TARGETS if t in wanted)
@@ -97,22 +106,43 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--content", default="content", metavar="DIR",
-                         help="folder of Markdown chapters (default: content)")
-        sub.add_argument("--book", metavar="FILE",
-                         help="book file (default: book.yml in the content folder or beside it)")
-        sub.add_argument("--strict", action="store_true",
-                         help="treat every warning, the PDF renderer's too, as an error")
+        sub.add_argument(
+            "--content",
+            default="content",
+            metavar="DIR",
+            help="folder of Markdown chapters (default: content)",
+        )
+        sub.add_argument(
+            "--book",
+            metavar="FILE",
+            help="book file (default: book.yml in the content folder or beside it)",
+        )
+        sub.add_argument(
+            "--strict",
+            action="store_true",
+            help="treat every warning, the PDF renderer's too, as an error",
+        )
         sub.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
     build = commands.add_parser("build", help="build the PDF and EPUB (and optionally HTML)")
     common(build)
-    build.add_argument("--out", default="build", metavar="DIR",
-                       help="output folder, created if needed (default: build)")
-    build.add_argument("--format", default="pdf,epub", metavar="LIST",
-                       help="comma-separated: pdf, epub, html (default: pdf,epub)")
-    build.add_argument("--paper", choices=("a4", "letter"),
-                       help="PDF paper size (default: from the book file, else a4)")
+    build.add_argument(
+        "--out",
+        default="build",
+        metavar="DIR",
+        help="output folder, created if needed (default: build)",
+    )
+    build.add_argument(
+        "--format",
+        default="pdf,epub",
+        metavar="LIST",
+        help="comma-separated: pdf, epub, html (default: pdf,epub)",
+    )
+    build.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        help="PDF paper size (default: from the book file, else a4)",
+    )
     check = commands.add_parser("check", help="validate the content without writing anything")
     common(check)
     return parser

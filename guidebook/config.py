@@ -20,35 +20,60 @@ from guidebook.schema import Field, parse_yaml_mapping, validate
 BOOK_FILE_NAMES = ("book.yml", "book.yaml")
 
 BOOK_FIELDS: tuple[Field, ...] = (
-    Field("title", "str", "Book title, on the title page, the PDF metadata and the EPUB.",
-          "Exercise Guide"),
+    Field(
+        "title",
+        "str",
+        "Book title, on the title page, the PDF metadata and the EPUB.",
+        "Exercise Guide",
+    ),
     Field("subtitle", "str", "Printed under the title."),
     Field("author", "strings", "Author name, or a list of names."),
     Field("language", "str", "Language code (BCP 47), e.g. en, en-GB, de.", "en"),
-    Field("identifier", "str",
-          "EPUB identifier, e.g. an ISBN or urn:uuid:...; default: a UUID derived from the title."),
+    Field(
+        "identifier",
+        "str",
+        "EPUB identifier, e.g. an ISBN or urn:uuid:...; default: a UUID derived from the title.",
+    ),
     Field("date", "date", "Publication date (YYYY-MM-DD); default: the build date."),
     Field("description", "str", "One-paragraph description for the metadata of both outputs."),
     Field("keywords", "strings", "Subjects for the metadata (list or comma-separated)."),
     Field("publisher", "str", "Publisher, on the title and copyright pages."),
     Field("rights", "str", "Copyright line; default: '© <year> <author>'."),
-    Field("site_url", "str",
-          "Your website. Site-relative links (/guide/x) that are not chapters of the book go "
-          "there; without it they become plain text with a warning."),
-    Field("paper", "choice", "PDF paper size: a4 or letter (the --paper option overrides).",
-          "a4", choices=("a4", "letter")),
-    Field("chapter_start", "choice",
-          "right: every chapter opens on a right-hand page, as printed books do; any: on the next "
-          "page (no blank pages; better for PDFs read on screen).", "right",
-          choices=("right", "any")),
+    Field(
+        "site_url",
+        "str",
+        "Your website. Site-relative links (/guide/x) that are not chapters of the book go "
+        "there; without it they become plain text with a warning.",
+    ),
+    Field(
+        "paper",
+        "choice",
+        "PDF paper size: a4 or letter (the --paper option overrides).",
+        "a4",
+        choices=("a4", "letter"),
+    ),
+    Field(
+        "chapter_start",
+        "choice",
+        "right: every chapter opens on a right-hand page, as printed books do; any: on the next "
+        "page (no blank pages; better for PDFs read on screen).",
+        "right",
+        choices=("right", "any"),
+    ),
     Field("output", "str", "Base name of the output files: <output>.pdf, <output>.epub.", "book"),
-    Field("cover", "str",
-          "Cover image for the EPUB (JPEG or PNG, ideally 1600x2560), relative to the book file; "
-          "default: a typographic cover is drawn."),
+    Field(
+        "cover",
+        "str",
+        "Cover image for the EPUB (JPEG or PNG, ideally 1600x2560), relative to the book file; "
+        "default: a typographic cover is drawn.",
+    ),
     Field("chapters", "parts", "Chapter order as a list of slugs, without parts."),
-    Field("parts", "parts",
-          "Parts, each '{title: ..., chapters: [slug, ...]}', or 'auto': exercises grouped by "
-          "body part, then guides."),
+    Field(
+        "parts",
+        "parts",
+        "Parts, each '{title: ..., chapters: [slug, ...]}', or 'auto': exercises grouped by "
+        "body part, then guides.",
+    ),
 )
 
 
@@ -82,13 +107,19 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
         return BookFile(BookConfig(path=path), None, None, None)
     values = validate(doc, BOOK_FIELDS, path, reporter, "book file", 1)
     if "parts" in values and "chapters" in values:
-        reporter.error("book file: give either 'parts' or 'chapters', not both", path,
-                       doc.lines.get("chapters"))
+        reporter.error(
+            "book file: give either 'parts' or 'chapters', not both",
+            path,
+            doc.lines.get("chapters"),
+        )
     order_key = "parts" if "parts" in values else "chapters" if "chapters" in values else None
     site_url = values.get("site_url")
     if site_url is not None and not site_url.startswith(("https://", "http://")):
-        reporter.error(f"book file: site_url: expected an http(s):// address, got '{site_url}'",
-                       path, doc.lines.get("site_url"))
+        reporter.error(
+            f"book file: site_url: expected an http(s):// address, got '{site_url}'",
+            path,
+            doc.lines.get("site_url"),
+        )
         site_url = None
     cover = values.get("cover")
     config = BookConfig(
@@ -109,8 +140,12 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
         cover=(path.parent / cover) if cover else None,
         path=path,
     )
-    return BookFile(config, values.get(order_key) if order_key else None, order_key,
-                    doc.lines.get(order_key) if order_key else None)
+    return BookFile(
+        config,
+        values.get(order_key) if order_key else None,
+        order_key,
+        doc.lines.get(order_key) if order_key else None,
+    )
 
 
 def identifier(config: BookConfig) -> str:

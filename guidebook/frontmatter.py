@@ -17,11 +17,19 @@ from guidebook.schema import Field, parse_yaml_mapping, validate
 CHAPTER_FIELDS: tuple[Field, ...] = (
     Field("title", "str", "Chapter title; default: the first '# heading'."),
     Field("slug", "str", "Name in links and EPUB file names ([a-z0-9-]); default: the file name."),
-    Field("kind", "choice",
-          "exercise or guide; default: from the folder (exercises/, guides/), else exercise when "
-          "the chapter has exercise metadata, else guide.", choices=("exercise", "guide")),
-    Field("description", "str", "One-sentence summary (the seed's 'meta' is accepted too).",
-          aliases=("meta",)),
+    Field(
+        "kind",
+        "choice",
+        "exercise or guide; default: from the folder (exercises/, guides/), else exercise when "
+        "the chapter has exercise metadata, else guide.",
+        choices=("exercise", "guide"),
+    ),
+    Field(
+        "description",
+        "str",
+        "One-sentence summary (the seed's 'meta' is accepted too).",
+        aliases=("meta",),
+    ),
     Field("keywords", "strings", "Subjects, a list or one comma-separated text."),
     Field("body_part", "str", "Exercise: body part, e.g. Legs."),
     Field("equipment", "strings", "Exercise: equipment, e.g. Barbell."),
@@ -45,9 +53,7 @@ def split_front_matter(text: str, path: Path, reporter: Reporter) -> FrontMatter
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return FrontMatter({}, text, True)
-    end = next(
-        (i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None
-    )
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
         reporter.error(
             "front matter starts with '---' on line 1 but has no closing '---' line; "

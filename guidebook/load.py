@@ -26,7 +26,10 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _H1 = re.compile(r"^#(?!#)\s*(?P<title>.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _KIND_FOLDERS: dict[str, ChapterKind] = {
-    "exercises": "exercise", "exercise": "exercise", "guides": "guide", "guide": "guide",
+    "exercises": "exercise",
+    "exercise": "exercise",
+    "guides": "guide",
+    "guide": "guide",
 }
 _SLUG_PREFIXES = ("exercise-", "guide-")
 # Body parts in the order a strength book usually presents them; others follow alphabetically.
@@ -46,10 +49,18 @@ def load_book(content_dir: Path, book_path: Path | None, reporter: Reporter) -> 
     ]
     chapters = _unique_slugs(chapters, reporter)
     if not chapters and not reporter.errors:
-        reporter.error(f"no chapters: '{content_dir}' holds no .md files; add one per exercise "
-                       "or guide", content_dir)
-    parts = order_chapters(chapters, book_file.order_key, book_file.order,
-                           book_file.config.path, book_file.order_line, reporter)
+        reporter.error(
+            f"no chapters: '{content_dir}' holds no .md files; add one per exercise or guide",
+            content_dir,
+        )
+    parts = order_chapters(
+        chapters,
+        book_file.order_key,
+        book_file.order,
+        book_file.config.path,
+        book_file.order_line,
+        reporter,
+    )
     return Book(book_file.config, parts, content_dir)
 
 
@@ -70,16 +81,22 @@ def read_source(path: Path, reporter: Reporter) -> str | None:
         reporter.error(f"cannot read the file: {exc.strerror}", path)
         return None
     if b"\x00" in data:
-        reporter.error("this is not a text file (it contains NUL bytes); remove it or rename "
-                       "it so it does not end in .md", path)
+        reporter.error(
+            "this is not a text file (it contains NUL bytes); remove it or rename "
+            "it so it does not end in .md",
+            path,
+        )
         return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         text = data.decode("cp1252", errors="replace")
-        reporter.warning("the file is not UTF-8; read it as Windows-1252. Save it as UTF-8 to "
-                         "silence this", path, line)
+        reporter.warning(
+            "the file is not UTF-8; read it as Windows-1252. Save it as UTF-8 to silence this",
+            path,
+            line,
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -92,26 +109,36 @@ def load_chapter(path: Path, content_dir: Path, reporter: Reporter) -> Chapter |
         return None
     text, repairs = repair_mojibake(text)
     for fix in repairs:
-        reporter.note(f"repaired mis-decoded characters '{fix.before}' -> '{fix.after}'", path,
-                      fix.line)
+        reporter.note(
+            f"repaired mis-decoded characters '{fix.before}' -> '{fix.after}'", path, fix.line
+        )
     front = split_front_matter(text, path, reporter)
     if not front.ok:
         return None
     values = front.values
     if values.get("draft"):
         return None
-    body, h1, h1_line = _take_h1(front.body)
+    body, h1 = _take_h1(front.body)
     bullets = find_bullet_metadata(body)
     if bullets is not None:
         body = bullets.body
     title = values.get("title") or h1
     if not title:
-        reporter.error("the chapter has no title; start it with a '# Title' line or add "
-                       "'title:' to its front matter", path, 1)
+        reporter.error(
+            "the chapter has no title; start it with a '# Title' line or add "
+            "'title:' to its front matter",
+            path,
+            1,
+        )
         return None
-    exercise = _exercise_info(values, bullets.values if bullets else {},
-                              bullets.extra if bullets else (), path, reporter,
-                              bullets.first_line if bullets else None)
+    exercise = _exercise_info(
+        values,
+        bullets.values if bullets else {},
+        bullets.extra if bullets else (),
+        path,
+        reporter,
+        bullets.first_line if bullets else None,
+    )
     slug = _slug(values.get("slug"), path, reporter)
     if slug is None:
         return None
@@ -130,8 +157,8 @@ def load_chapter(path: Path, content_dir: Path, reporter: Reporter) -> Chapter |
     )
 
 
-def _take_h1(markdown: str) -> tuple[str, str | None, int | None]:
-    """Remove the first level-1 ATX heading outside code fences; return it and its line."""
+def _take_h1(markdown: str) -> tuple[str, str | None]:
+    """Remove the first level-1 ATX heading outside code fences and return its text."""
     lines = markdown.split("\n")
     in_fence = False
     for index, line in enumerate(lines):
@@ -139,8 +166,8 @@ def _take_h1(markdown: str) -> tuple[str, str | None, int | None]:
             in_fence = not in_fence
         elif not in_fence and (match := _H1.match(line)):
             lines[index] = ""
-            return "\n".join(lines), match["title"], index + 1
-    return markdown, None, None
+            return "\n".join(lines), match["title"]
+    return markdown, None
 
 
 def _plain_title(title: str) -> str:
@@ -156,14 +183,23 @@ def _exercise_info(
     reporter: Reporter,
     bullet_line: int | None,
 ) -> ExerciseInfo | None:
-    fields = ("body_part", "equipment", "target_muscles", "secondary_muscles", "difficulty",
-              "category")
+    fields = (
+        "body_part",
+        "equipment",
+        "target_muscles",
+        "secondary_muscles",
+        "difficulty",
+        "category",
+    )
     merged: dict[str, Any] = {}
     for name in fields:
         if name in front and name in bullets and front[name] != bullets[name]:
-            reporter.warning(f"{name.replace('_', ' ')} is given in front matter and in the "
-                             "bullet list with different values; using the front matter",
-                             path, bullet_line)
+            reporter.warning(
+                f"{name.replace('_', ' ')} is given in front matter and in the "
+                "bullet list with different values; using the front matter",
+                path,
+                bullet_line,
+            )
         if name in front or name in bullets:
             merged[name] = front.get(name, bullets.get(name))
     if not merged and not extra:
@@ -183,14 +219,20 @@ def _kind(declared: str | None, relative: Path, exercise: ExerciseInfo | None) -
 def _slug(declared: str | None, path: Path, reporter: Reporter) -> str | None:
     if declared is not None:
         if not SLUG_RE.match(declared):
-            reporter.error(f"front matter: slug: expected lower-case letters, digits and single "
-                           f"hyphens, got '{declared}' (try '{slugify(declared)}')", path)
+            reporter.error(
+                f"front matter: slug: expected lower-case letters, digits and single "
+                f"hyphens, got '{declared}' (try '{slugify(declared)}')",
+                path,
+            )
             return None
         return declared
     slug = slugify(path.stem)
     if not slug:
-        reporter.error("cannot make a slug from this file name; rename the file or add 'slug:' "
-                       "to its front matter", path)
+        reporter.error(
+            "cannot make a slug from this file name; rename the file or add 'slug:' "
+            "to its front matter",
+            path,
+        )
         return None
     return slug
 
@@ -199,7 +241,7 @@ def _aliases(slug: str, path: Path) -> tuple[str, ...]:
     """`guide-hip-thrust.md` is also found by a site link `/guide/hip-thrust`."""
     for prefix in _SLUG_PREFIXES:
         if slug.startswith(prefix) and len(slug) > len(prefix):
-            return (slug[len(prefix):],)
+            return (slug[len(prefix) :],)
     return ()
 
 
@@ -209,9 +251,12 @@ def _unique_slugs(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
     for chapter in chapters:
         first = seen.get(chapter.slug)
         if first is not None:
-            reporter.error(f"two chapters have the slug '{chapter.slug}' (the other is "
-                           f"{first.path.name}); rename one file or set 'slug:' in its front "
-                           "matter", chapter.path)
+            reporter.error(
+                f"two chapters have the slug '{chapter.slug}' (the other is "
+                f"{first.path.name}); rename one file or set 'slug:' in its front "
+                "matter",
+                chapter.path,
+            )
             continue
         seen[chapter.slug] = chapter
         kept.append(chapter)
@@ -252,16 +297,17 @@ def order_chapters(
             elif slug not in by_slug:
                 hint = difflib.get_close_matches(slug, list(by_slug), n=1)
                 tip = f" (did you mean '{hint[0]}'?)" if hint else ""
-                reporter.error(f"book file: no chapter has the slug '{slug}'{tip}", book_path,
-                               line)
+                reporter.error(f"book file: no chapter has the slug '{slug}'{tip}", book_path, line)
             else:
                 used.add(slug)
                 members.append(by_slug[slug])
         parts.append(Part(title, tuple(members)))
     rest = [ch for ch in _default_order(chapters) if ch.slug not in used]
     for chapter in rest:
-        reporter.warning(f"chapter '{chapter.slug}' is not listed in the book file; added at "
-                         "the end", chapter.path)
+        reporter.warning(
+            f"chapter '{chapter.slug}' is not listed in the book file; added at the end",
+            chapter.path,
+        )
     if rest:
         titled = any(title for title, _ in specs)
         parts.append(Part("More chapters" if titled else None, tuple(rest)))
@@ -277,15 +323,26 @@ def _part_specs(
         reporter.error("book file: chapters: expected a list of chapter slugs", book_path, line)
         return []
     if not isinstance(order, list):
-        reporter.error("book file: parts: expected 'auto' or a list of "
-                       "'{title: ..., chapters: [...]}'", book_path, line)
+        reporter.error(
+            "book file: parts: expected 'auto' or a list of '{title: ..., chapters: [...]}'",
+            book_path,
+            line,
+        )
         return []
     specs: list[tuple[str | None, list[str]]] = []
     for index, part in enumerate(order, 1):
-        if (not isinstance(part, dict) or set(part) - {"title", "chapters"}
-                or not isinstance(part.get("title"), str) or not _is_slug_list(part.get("chapters"))):
-            reporter.error(f"book file: parts: part {index}: expected 'title: <text>' and "
-                           "'chapters: [<slug>, ...]'", book_path, line)
+        if (
+            not isinstance(part, dict)
+            or set(part) - {"title", "chapters"}
+            or not isinstance(part.get("title"), str)
+            or not _is_slug_list(part.get("chapters"))
+        ):
+            reporter.error(
+                f"book file: parts: part {index}: expected 'title: <text>' and "
+                "'chapters: [<slug>, ...]'",
+                book_path,
+                line,
+            )
             continue
         specs.append((part["title"], [str(s) for s in part["chapters"]]))
     return specs

@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 
 # `- **Label:** value` or `- **Label**: value`
-_ITEM = re.compile(r"^\s{0,3}[-*+]\s+\*\*(?P<label>[^*\n]{1,40}?)(?::\*\*|\*\*:)\s*(?P<value>.*?)\s*$")
+_ITEM = re.compile(
+    r"^\s{0,3}[-*+]\s+\*\*(?P<label>[^*\n]{1,40}?)(?::\*\*|\*\*:)\s*(?P<value>.*?)\s*$"
+)
 
 # Label (lower case) -> field of ExerciseInfo.
 LABELS: dict[str, str] = {

@@ -93,9 +93,7 @@ def validate(
             continue
         value, expected = coerce(raw, spec)
         if expected is not None:
-            reporter.error(
-                f"{what}: {key}: expected {expected}, got {describe(raw)}", path, line
-            )
+            reporter.error(f"{what}: {key}: expected {expected}, got {describe(raw)}", path, line)
             continue
         out[spec.name] = value
     return out

@@ -44,7 +44,5 @@ def convert_book(book: Book, reporter: Reporter) -> Edition:
         )
         docs[chapter.slug] = ChapterDoc(chapter, to_xhtml(root), all_ids, headings[chapter.slug])
 
-    parts = tuple(
-        (part, tuple(docs[ch.slug] for ch in part.chapters)) for part in book.parts
-    )
+    parts = tuple((part, tuple(docs[ch.slug] for ch in part.chapters)) for part in book.parts)
     return Edition(book, parts, tuple(registry.by_source.values()))

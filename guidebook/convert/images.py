@@ -60,14 +60,18 @@ def collect_images(
         src = (img.get("src") or "").strip()
         source, problem = _locate(src, chapter.path.parent, content_dir)
         if source is None:
-            reporter.warning(f"image '{src}' {problem}; left out", chapter.path,
-                             line_of(chapter.markdown, src))
+            reporter.warning(
+                f"image '{src}' {problem}; left out", chapter.path, line_of(chapter.markdown, src)
+            )
             _drop(img)
             continue
         if not img.get("alt"):
-            reporter.warning(f"image '{src}' has no alt text; readers who cannot see it get "
-                             "nothing (write ![what it shows](...))", chapter.path,
-                             line_of(chapter.markdown, src))
+            reporter.warning(
+                f"image '{src}' has no alt text; readers who cannot see it get "
+                "nothing (write ![what it shows](...))",
+                chapter.path,
+                line_of(chapter.markdown, src),
+            )
             img.set("alt", "")
         for attribute in ("width", "height"):  # only plain pixel numbers are valid XHTML
             if not (img.get(attribute) or "").isdigit():
@@ -81,8 +85,11 @@ def _locate(src: str, folder: Path, content_dir: Path) -> tuple[Path | None, str
         return None, "has no address (or one that was removed as unsafe)"
     parts = urlsplit(src)
     if parts.scheme or parts.netloc:
-        return None, "is not a local file; outputs never fetch from the network: save the " \
-                     "image beside the chapter and link it by relative path"
+        return (
+            None,
+            "is not a local file; outputs never fetch from the network: save the "
+            "image beside the chapter and link it by relative path",
+        )
     if parts.path.startswith("/"):
         return None, "is an absolute path; use a path relative to the chapter"
     path = (folder / unquote(parts.path)).resolve()

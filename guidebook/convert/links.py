@@ -37,7 +37,9 @@ class LinkTable:
 
     @classmethod
     def build(
-        cls, chapters: tuple[Chapter, ...], ids: Mapping[str, Mapping[str, str]],
+        cls,
+        chapters: tuple[Chapter, ...],
+        ids: Mapping[str, Mapping[str, str]],
         site_url: str | None,
     ) -> LinkTable:
         by_name: dict[str, str] = {}
@@ -58,13 +60,19 @@ def resolve_links(
             continue
         target, problem = _resolve(href, chapter, table)
         if target is None:
-            reporter.warning(f"link '{href}' {problem}; printed as plain text", chapter.path,
-                             line_of(chapter.markdown, href))
+            reporter.warning(
+                f"link '{href}' {problem}; printed as plain text",
+                chapter.path,
+                line_of(chapter.markdown, href),
+            )
             unwrap(link)
             continue
         link.set("href", target)
-        if target.startswith("#") and not target[1:].startswith(chapter.slug + "--") \
-                and target[1:] != chapter.slug:
+        if (
+            target.startswith("#")
+            and not target[1:].startswith(chapter.slug + "--")
+            and target[1:] != chapter.slug
+        ):
             link.set("class", _add_class(link.get("class"), "xref"))
         elif not target.startswith("#"):
             link.set("class", _add_class(link.get("class"), "ext"))
@@ -74,7 +82,7 @@ def _resolve(href: str, chapter: Chapter, table: LinkTable) -> tuple[str | None,
     parts = urlsplit(href)
     scheme = parts.scheme.lower()
     if table.site_url and href.startswith(table.site_url + "/"):
-        return _site_path(href[len(table.site_url):], table, external=href)
+        return _site_path(href[len(table.site_url) :], table, external=href)
     if scheme in EXTERNAL_SCHEMES:
         return href, ""
     if scheme or parts.netloc:
@@ -86,7 +94,9 @@ def _resolve(href: str, chapter: Chapter, table: LinkTable) -> tuple[str | None,
     return _relative(parts.path, parts.fragment, chapter, table)
 
 
-def _relative(path: str, fragment: str, chapter: Chapter, table: LinkTable) -> tuple[str | None, str]:
+def _relative(
+    path: str, fragment: str, chapter: Chapter, table: LinkTable
+) -> tuple[str | None, str]:
     target = (chapter.path.parent / unquote(path)).resolve()
     slug = table.by_path.get(target)
     if slug is None and target.suffix.lower() in PAGE_SUFFIXES:
@@ -109,8 +119,10 @@ def _site_path(href: str, table: LinkTable, external: str | None) -> tuple[str |
         return external, ""
     if table.site_url:
         return table.site_url + href, ""
-    return None, ("leads to no chapter of the book and no site_url is set (add the chapter, or "
-                  "set site_url in book.yml)")
+    return None, (
+        "leads to no chapter of the book and no site_url is set (add the chapter, or "
+        "set site_url in book.yml)"
+    )
 
 
 def _anchor(slug: str, fragment: str, table: LinkTable, here: str | None) -> tuple[str | None, str]:

@@ -78,10 +78,21 @@ def book_view(
         identifier=book_config.identifier(cfg),
         date=book_config.publication_date(cfg, today),
         language=cfg.language,
-        description=cfg.description,
-        keywords=cfg.keywords,
+        # Without a book description, the first chapter's (the guide seed's `meta`).
+        description=cfg.description
+        or next((c.description for c in edition.book.chapters if c.description), None),
+        keywords=cfg.keywords or _chapter_keywords(edition),
         parts=tuple(parts),
     )
+
+
+def _chapter_keywords(edition: Edition) -> tuple[str, ...]:
+    """Without book keywords, the chapters' own (the guide seed's `keywords`), deduplicated."""
+    seen: dict[str, None] = {}
+    for chapter in edition.book.chapters:
+        for keyword in chapter.keywords:
+            seen.setdefault(keyword, None)
+    return tuple(seen)
 
 
 def _chapter_view(
@@ -90,9 +101,10 @@ def _chapter_view(
     chapter = doc.chapter
     info = chapter.exercise
     if chapter.kind == "exercise" and info is not None:
-        kicker = " · ".join(
-            x for x in (info.body_part, ", ".join(info.equipment), info.difficulty) if x
-        ) or "Exercise"
+        kicker = (
+            " · ".join(x for x in (info.body_part, ", ".join(info.equipment), info.difficulty) if x)
+            or "Exercise"
+        )
     else:
         kicker = "Exercise" if chapter.kind == "exercise" else "Guide"
     return ChapterView(

@@ -50,8 +50,9 @@ def draw_cover(config: BookConfig) -> bytes:
     return out.getvalue()
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont,
-          width: int) -> list[str]:
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int
+) -> list[str]:
     """Greedy word wrap measured in pixels (textwrap only counts characters)."""
     lines: list[str] = []
     for paragraph in textwrap.wrap(text, 200) or [""]:

@@ -24,16 +24,16 @@ def book_document(
 ) -> BookDocument:
     view = book_view(edition, when.date())
     cfg = edition.book.config
-    keywords = list(cfg.keywords) or sorted(
-        {k for ch in edition.book.chapters for k in ch.keywords}
-    )
-    html = template_env(edition.book).get_template("pdf/book.html.j2").render(
-        book=view,
-        keywords=keywords,
-        created=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        stylesheets=STYLESHEETS[target],
-        paper=PAPER_CSS[paper],
-        chapter_start=cfg.chapter_start,
+    html = (
+        template_env(edition.book)
+        .get_template("pdf/book.html.j2")
+        .render(
+            book=view,
+            created=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            stylesheets=STYLESHEETS[target],
+            paper=PAPER_CSS[paper],
+            chapter_start=cfg.chapter_start,
+        )
     )
     assets = {a.name: a for a in (*static_assets(target), *edition.assets)}
     return BookDocument(html, view, assets)

@@ -32,9 +32,11 @@ ACCESSIBILITY = (
     ("schema:accessibilityFeature", "alternativeText"),
     ("schema:accessibilityFeature", "displayTransformability"),
     ("schema:accessibilityHazard", "none"),
-    ("schema:accessibilitySummary",
-     "Reflowable text with a navigable table of contents, headings for every chapter and "
-     "section, and text alternatives for images. No page-number references."),
+    (
+        "schema:accessibilitySummary",
+        "Reflowable text with a navigable table of contents, headings for every chapter and "
+        "section, and text alternatives for images. No page-number references.",
+    ),
 )
 
 
@@ -46,8 +48,9 @@ def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
     book = epub.EpubBook()
     _metadata(book, view, when)
 
-    css = epub.EpubItem(uid="style", file_name="css/book.css", media_type="text/css",
-                        content=_stylesheet())
+    css = epub.EpubItem(
+        uid="style", file_name="css/book.css", media_type="text/css", content=_stylesheet()
+    )
     book.add_item(css)
 
     def page(uid: str, name: str, title: str, content: str) -> epub.EpubHtml:
@@ -59,8 +62,12 @@ def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
         return item
 
     cover = _cover(book, edition, view, env, page)
-    titlepage = page("titlepage", "titlepage.xhtml", view.title,
-                     env.get_template("epub/titlepage.xhtml.j2").render(book=view))
+    titlepage = page(
+        "titlepage",
+        "titlepage.xhtml",
+        view.title,
+        env.get_template("epub/titlepage.xhtml.j2").render(book=view),
+    )
     nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title="Contents")
     nav.add_item(css)
     book.add_item(nav)
@@ -72,8 +79,14 @@ def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
     part_template = env.get_template("epub/part.xhtml.j2")
     for number, part in enumerate(view.parts, 1):
         if part.title:
-            spine.append(page(part.slug, f"{part.slug}.xhtml", part.title,
-                              part_template.render(part=part, number=number)))
+            spine.append(
+                page(
+                    part.slug,
+                    f"{part.slug}.xhtml",
+                    part.title,
+                    part_template.render(part=part, number=number),
+                )
+            )
         links = []
         for ch in part.chapters:
             spine.append(page(ch.slug, ch.file, ch.title, chapter_template.render(ch=ch)))
@@ -83,9 +96,14 @@ def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
         else:
             toc.extend(links)
     for asset in edition.assets:
-        book.add_item(epub.EpubItem(uid=f"img-{asset.name.split('/')[-1]}",
-                                    file_name=asset.name, media_type=asset.media_type,
-                                    content=asset.source.read_bytes()))
+        book.add_item(
+            epub.EpubItem(
+                uid=f"img-{asset.name.split('/')[-1]}",
+                file_name=asset.name,
+                media_type=asset.media_type,
+                content=asset.source.read_bytes(),
+            )
+        )
 
     book.toc = toc
     book.spine = spine
@@ -95,10 +113,18 @@ def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
         {"href": "nav.xhtml", "title": "Contents", "type": "toc"},
         {"href": first, "title": "Start of content", "type": "bodymatter"},
     ]
-    epub.write_epub(str(target), book, {
-        "raise_exceptions": True, "mtime": when, "epub2_guide": False,
-        "epub3_landmark": True, "landmark_title": "Landmarks", "play_order": {"enabled": False},
-    })
+    epub.write_epub(
+        str(target),
+        book,
+        {
+            "raise_exceptions": True,
+            "mtime": when,
+            "epub2_guide": False,
+            "epub3_landmark": True,
+            "landmark_title": "Landmarks",
+            "play_order": {"enabled": False},
+        },
+    )
     return len(view.chapters)
 
 
@@ -120,8 +146,13 @@ def _metadata(book: epub.EpubBook, view: BookView, when: dt.datetime) -> None:
         book.add_metadata(None, "meta", value, {"property": prop})
 
 
-def _cover(book: epub.EpubBook, edition: Edition, view: BookView, env: jinja2.Environment,
-           page: Callable[[str, str, str, str], epub.EpubHtml]) -> epub.EpubHtml:
+def _cover(
+    book: epub.EpubBook,
+    edition: Edition,
+    view: BookView,
+    env: jinja2.Environment,
+    page: Callable[[str, str, str, str], epub.EpubHtml],
+) -> epub.EpubHtml:
     configured = edition.book.config.cover
     if configured is not None:
         data, name = configured.read_bytes(), f"images/cover{configured.suffix.lower()}"
@@ -130,7 +161,8 @@ def _cover(book: epub.EpubBook, edition: Edition, view: BookView, env: jinja2.En
     book.set_cover(name, data, create_page=False)
     byline = f" by {', '.join(view.authors)}" if view.authors else ""
     content = env.get_template("epub/cover.xhtml.j2").render(
-        image=name, alt=f"Cover: {view.title}{byline}")
+        image=name, alt=f"Cover: {view.title}{byline}"
+    )
     return page("cover", "cover.xhtml", "Cover", content)
 
 
@@ -152,4 +184,3 @@ def _retarget(doc: ChapterDoc, files: dict[str, str]) -> str:
 def _stylesheet() -> bytes:
     css = builtin_assets() / "css"
     return (css / "base.css").read_bytes() + b"\n" + (css / "epub.css").read_bytes()
-

@@ -29,10 +29,11 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
         if url.startswith("data:"):
             return super().fetch(url, headers)
         if url.startswith(BASE_URL):
-            asset = self._assets.get(unquote(url[len(BASE_URL):].split("#")[0]))
+            asset = self._assets.get(unquote(url[len(BASE_URL) :].split("#")[0]))
             if asset is not None:
                 return URLFetcherResponse(
-                    url, body=Path(asset.source).read_bytes(),
+                    url,
+                    body=Path(asset.source).read_bytes(),
                     headers={"Content-Type": asset.media_type},
                 )
         self.refused.append(url)

@@ -38,13 +38,15 @@ def render_pdf(
     fetcher = SandboxFetcher(doc.assets)
     with captured_warnings(reporter):
         document = HTML(string=doc.html, base_url=BASE_URL, url_fetcher=fetcher).render()
-        starts = _anchor_pages(document, {ch.slug for ch in doc.view.chapters}
-                               | {doc.view.first_main_id})
+        starts = _anchor_pages(
+            document, {ch.slug for ch in doc.view.chapters} | {doc.view.first_main_id}
+        )
         front = starts.get(doc.view.first_main_id, 0)
         document.write_pdf(target, finisher=_page_labels(front))
     for url in fetcher.refused:
-        reporter.warning(f"the PDF renderer was refused '{url}' (only the book's own files "
-                         "may be loaded)")
+        reporter.warning(
+            f"the PDF renderer was refused '{url}' (only the book's own files may be loaded)"
+        )
     pages = len(document.pages)
     chapters = {ch.slug: starts[ch.slug] for ch in doc.view.chapters if ch.slug in starts}
     return PdfResult(pages, chapters, front)
