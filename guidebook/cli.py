@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.perf_counter()
         for output in build_book(options, reporter, progress):
             print(f"wrote {display_path(output.path)}: {output.summary}, {output.seconds:.1f} s")
-        _progress(_counts(reporter) + f" ({time.perf_counter() - started:.1f} s in all)")
+        _progress(f"done, {_warnings(reporter)} ({time.perf_counter() - started:.1f} s in all)")
         return 0
     except UsageError as exc:
         print(f"make_book: error: {exc}", file=sys.stderr)
@@ -63,14 +63,14 @@ def _progress(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _counts(reporter: Reporter) -> str:
-    warnings = len(reporter.warnings)
-    return f"done, {warnings} warning{'s' if warnings != 1 else ''}"
+def _warnings(reporter: Reporter) -> str:
+    count = len(reporter.warnings)
+    return f"{count} warning{'s' if count != 1 else ''}"
 
 
 def _finish_check(reporter: Reporter) -> None:
     reporter.check()
-    _progress(f"check passed, {_counts(reporter)[6:]}")
+    _progress(f"check passed, {_warnings(reporter)}")
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:

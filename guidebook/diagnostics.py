@@ -62,6 +62,7 @@ class Reporter:
     sink: Callable[[str], None] | None = field(default=lambda line: print(line, file=sys.stderr))
     strict: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False)
 
     def error(self, message: str, path: Path | None = None, line: int | None = None) -> None:
         self._add(Diagnostic("error", message, path, line))
@@ -73,8 +74,9 @@ class Reporter:
         self._add(Diagnostic("note", message, path, line))
 
     def _add(self, diagnostic: Diagnostic) -> None:
-        if diagnostic in self.diagnostics:  # the same problem found twice says nothing new
+        if diagnostic in self._seen:  # the same problem found twice says nothing new
             return
+        self._seen.add(diagnostic)
         self.diagnostics.append(diagnostic)
         if self.sink is not None:
             self.sink(diagnostic.format())
