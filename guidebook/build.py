@@ -20,6 +20,7 @@ from guidebook.convert import convert_book
 from guidebook.diagnostics import Reporter
 from guidebook.load import load_book
 from guidebook.model import Edition, Paper, Target
+from guidebook.render.document import PAPER_CSS
 from guidebook.render.epub import render_epub
 from guidebook.render.html import render_html
 from guidebook.render.pdf import render_pdf
@@ -87,7 +88,7 @@ def build_book(options: BuildOptions, reporter: Reporter, progress: Progress) ->
             temp = staging / final.name
             if target == "pdf":
                 result = render_pdf(edition, temp, paper, when, reporter)
-                summary = f"{result.pages} pages, {paper.upper() if paper == 'a4' else 'Letter'}"
+                summary = f"{result.pages} pages, {PAPER_CSS[paper]}"
             elif target == "epub":
                 summary = f"{render_epub(edition, temp, when)} chapters"
             else:

@@ -92,8 +92,7 @@ def _formats(text: str) -> tuple[Target, ...]:
             f"--format: unknown format '{','.join(unknown) or text}'; choose from "
             f"{', '.join(TARGETS)} (comma-separated)"
         )
-    # html is the document the PDF is made from: --format html also makes the PDF
-    wanted = {"pdf"} | set(names) if "html" in names else set(names)
+    wanted = set(names)
     return tuple(t for t in TARGETS if t in wanted)
 
 

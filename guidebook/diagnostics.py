@@ -48,11 +48,12 @@ class UsageError(Exception):
 
 
 def display_path(path: Path) -> str:
-    """A path relative to the working directory when it lies below it, as compilers print."""
+    """Relative to the working directory when below it (as compilers print), else absolute."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(Path(path).resolve()) if relative.startswith("..") else relative
 
 
 @dataclass

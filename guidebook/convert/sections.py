@@ -3,7 +3,8 @@
 An exercise page's known sections (Quick answer, How to perform, Pro tips, Common mistakes, FAQ,
 Related exercises) get a role class the layouts style: numbered steps, tip and mistake boxes,
 FAQ as question and answer. Other sections pass through as plain `<section class="sec">`.
-The `---` rules the seeds put between sections are dropped where a section starts anyway.
+The `---` rules the seeds put between sections are dropped where a section starts anyway; a
+rule before ordinary text ends the current section (the seeds' closing call to action).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ def structure_sections(root: etree._Element) -> None:
             section.set("class", f"sec sec-{role}" if role else "sec")
             section.set("aria-labelledby", child.get("id", ""))
             child.addprevious(section)
+        elif child.tag == "hr":
+            section = None  # a rule inside a section ends it: what follows is a closing note
         if section is not None:
             section.append(child)  # moves the child, with its tail text
     for section in root.iter("section"):
