@@ -77,6 +77,7 @@ def build_book(options: BuildOptions, reporter: Reporter, progress: Progress) ->
     when = build_time()
     paper = options.paper or edition.book.config.paper
     name = edition.book.config.output
+    created = not options.out_dir.exists()
     options.out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".guidebook-", dir=options.out_dir))
     outputs: list[tuple[Path, Path, str, float]] = []
@@ -99,6 +100,8 @@ def build_book(options: BuildOptions, reporter: Reporter, progress: Progress) ->
             _replace(temp, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if created and not any(options.out_dir.iterdir()):
+            options.out_dir.rmdir()  # a failed first build leaves no empty folder behind
     return [Output(final, summary, seconds) for _t, final, summary, seconds in outputs]
 
 

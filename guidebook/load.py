@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from guidebook.config import find_book_file, load_config
-from guidebook.diagnostics import Reporter
+from guidebook.diagnostics import Reporter, display_path
 from guidebook.frontmatter import split_front_matter
 from guidebook.metadata import find_bullet_metadata
 from guidebook.model import Book, Chapter, ChapterKind, ExerciseInfo, Part
@@ -253,7 +253,7 @@ def _unique_slugs(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
         if first is not None:
             reporter.error(
                 f"two chapters have the slug '{chapter.slug}' (the other is "
-                f"{first.path.name}); rename one file or set 'slug:' in its front "
+                f"{display_path(first.path)}); rename one file or set 'slug:' in its front "
                 "matter",
                 chapter.path,
             )

@@ -13,7 +13,7 @@ from guidebook.convert.links import LinkTable, resolve_links
 from guidebook.convert.markdown import MarkdownConverter
 from guidebook.convert.sanitize import sanitize
 from guidebook.convert.sections import structure_sections
-from guidebook.convert.tree import keep_user_classes, parse_fragment, to_xhtml
+from guidebook.convert.tree import parse_fragment, tidy_attributes, to_xhtml
 from guidebook.diagnostics import Reporter
 from guidebook.model import Book, ChapterDoc, Edition
 
@@ -27,7 +27,7 @@ def convert_book(book: Book, reporter: Reporter) -> Edition:
     headings = {}
     for chapter in book.chapters:
         root = parse_fragment(sanitize(converter.convert(chapter.markdown)))
-        keep_user_classes(root)
+        tidy_attributes(root)
         ids[chapter.slug], headings[chapter.slug] = assign_ids(root, chapter.slug)
         trees[chapter.slug] = root
 

@@ -32,6 +32,7 @@ def assign_ids(root: etree._Element, slug: str) -> tuple[dict[str, str], tuple[H
         if original:
             mapping.setdefault(original, new_id)
         mapping.setdefault(name, new_id)
+        mapping.setdefault(new_id[len(slug) + 2 :], new_id)  # "faq-2" for the second FAQ
         if is_heading:
             mapping.setdefault(slugify(text_of(element)), new_id)
             headings.append(Heading(int(element.tag[1]), new_id, text_of(element)))

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from guidebook.convert.tree import unwrap
+from guidebook.convert.tree import text_of, unwrap
 from guidebook.diagnostics import Reporter
 from guidebook.model import Chapter
 from guidebook.text import line_of, slugify
@@ -56,6 +56,14 @@ def resolve_links(
     for link in list(root.iter("a")):
         href = (link.get("href") or "").strip()
         if not href:
+            text = text_of(link)
+            if text:  # an <a id> anchor has no text and needs no word
+                reporter.warning(
+                    f"link '{text}' has no address (or one removed as unsafe, such as "
+                    "javascript: or file:); printed as plain text",
+                    chapter.path,
+                    line_of(chapter.markdown, text),
+                )
             unwrap(link)
             continue
         target, problem = _resolve(href, chapter, table)

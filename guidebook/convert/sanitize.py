@@ -80,7 +80,9 @@ ATTRIBUTES = {
     "th": {"colspan", "rowspan", "style", "scope"},
     "time": {"datetime"},
 }
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# ftp survives sanitising only so that the link pass can say why it becomes plain text;
+# javascript:, file: and data: never get that far.
+URL_SCHEMES = {"http", "https", "mailto", "tel", "ftp", "ftps", "sftp"}
 
 
 def sanitize(html: str) -> str:
@@ -95,5 +97,13 @@ def sanitize(html: str) -> str:
             # Python-Markdown writes table alignment as style="text-align: ..."; nothing else
             # of an inline style may pass (url() in a style would be fetched by the renderer).
             filter_style_properties={"text-align"},
+            attribute_filter=_drop_useless_style,
         )
     )
+
+
+def _drop_useless_style(_tag: str, attribute: str, value: str) -> str | None:
+    """A style without text-align would be left behind as an empty `style=""`."""
+    if attribute == "style" and "text-align" not in value.lower():
+        return None
+    return value

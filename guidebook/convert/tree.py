@@ -34,20 +34,40 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def keep_user_classes(root: etree._Element) -> None:
+_ALIGN = re.compile(r"text-align:\s*(left|right|center|justify)")
+
+
+def tidy_attributes(root: etree._Element) -> None:
+    """Keep only user classes we allow; turn table-cell alignment into a class.
+
+    Python-Markdown writes column alignment as `style="text-align: ..."`; the outputs carry
+    no style attributes, so the alignment travels as `align-left` and friends.
+    """
     for element in root.iter():
-        classes = element.get("class")
-        if classes is None:
+        if not isinstance(element.tag, str):
             continue
-        kept = [c for c in classes.split() if USER_CLASS.match(c)]
-        if kept:
-            element.set("class", " ".join(kept))
+        classes = [c for c in (element.get("class") or "").split() if USER_CLASS.match(c)]
+        style = element.attrib.pop("style", None)
+        if style and (match := _ALIGN.search(style)):
+            classes.append(f"align-{match.group(1)}")
+        if classes:
+            element.set("class", " ".join(classes))
         else:
-            del element.attrib["class"]
+            element.attrib.pop("class", None)
 
 
 def unwrap(element: etree._Element) -> None:
-    """Replace an element by its content (used for links that cannot be kept)."""
+    """Replace an element by its content (used for links that cannot be kept).
+
+    An element carrying an id becomes a bare `<span id>` instead, so that links to it still
+    find their target.
+    """
+    if element.get("id"):
+        element_id = element.get("id")
+        element.attrib.clear()
+        element.set("id", element_id or "")
+        element.tag = "span"
+        return
     parent = element.getparent()
     if parent is None:
         return

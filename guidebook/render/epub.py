@@ -10,6 +10,8 @@ EPUB Accessibility 1.1 metadata the European Accessibility Act asks of ebooks so
 from __future__ import annotations
 
 import datetime as dt
+import os
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -125,6 +127,7 @@ def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
             "play_order": {"enabled": False},
         },
     )
+    _normalise_zip(target, when)
     return len(view.chapters)
 
 
@@ -184,3 +187,23 @@ def _retarget(doc: ChapterDoc, files: dict[str, str]) -> str:
 def _stylesheet() -> bytes:
     css = builtin_assets() / "css"
     return (css / "base.css").read_bytes() + b"\n" + (css / "epub.css").read_bytes()
+
+
+def _normalise_zip(path: Path, when: dt.datetime) -> None:
+    """Rewrite the zip with the build time on every entry, `mimetype` first and stored.
+
+    EbookLib stamps entries with the wall-clock time, so two builds of the same sources would
+    differ; with SOURCE_DATE_EPOCH set, `when` is fixed and so are the bytes.
+    """
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    entries.sort(key=lambda entry: entry[0] != "mimetype")  # stable: keeps the rest in order
+    temporary = path.with_name(path.name + ".zip-tmp")
+    with zipfile.ZipFile(temporary, "w") as out:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            out.writestr(info, data)
+    os.replace(temporary, path)

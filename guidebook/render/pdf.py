@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Any
 import pydyf
 from weasyprint import HTML
 
-from guidebook.diagnostics import Reporter
+from guidebook.diagnostics import Reporter, display_path
 from guidebook.model import Edition, Paper
 from guidebook.render.document import book_document
 from guidebook.render.fetcher import BASE_URL, SandboxFetcher
@@ -36,7 +36,7 @@ def render_pdf(
 ) -> PdfResult:
     doc = book_document(edition, paper, when)
     fetcher = SandboxFetcher(doc.assets)
-    with captured_warnings(reporter):
+    with captured_warnings(reporter, {BASE_URL + n: a.source for n, a in doc.assets.items()}):
         document = HTML(string=doc.html, base_url=BASE_URL, url_fetcher=fetcher).render()
         starts = _anchor_pages(
             document, {ch.slug for ch in doc.view.chapters} | {doc.view.first_main_id}
@@ -73,22 +73,29 @@ def _page_labels(front_pages: int) -> Any:
 
 
 class _ToReporter(logging.Handler):
-    def __init__(self, reporter: Reporter) -> None:
+    def __init__(self, reporter: Reporter, sources: Mapping[str, Path]) -> None:
         super().__init__(logging.WARNING)
         self.reporter = reporter
+        self.sources = sources
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage().splitlines()[0]
+        message = record.getMessage().splitlines()[0].rstrip(": ")
         if "guidebook refused" in message:
             return  # reported once, with the URL, by render_pdf
-        self.reporter.warning(f"PDF renderer: {message}")
+        # Name the user's file, not the sandbox's internal address for it.
+        path = None
+        for url, source in self.sources.items():
+            if url in message:
+                message, path = message.replace(url, display_path(source)), source
+                break
+        self.reporter.warning(f"PDF renderer: {message}", path)
 
 
 @contextmanager
-def captured_warnings(reporter: Reporter) -> Iterator[None]:
+def captured_warnings(reporter: Reporter, sources: Mapping[str, Path]) -> Iterator[None]:
     """WeasyPrint logs problems instead of raising; count them as our warnings."""
     logger = logging.getLogger("weasyprint")
-    handler = _ToReporter(reporter)
+    handler = _ToReporter(reporter, sources)
     old_propagate = logger.propagate
     logger.addHandler(handler)
     logger.propagate = False
