@@ -8,10 +8,10 @@ into parts as the book file says (or by default: exercises by body part, then gu
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -183,14 +183,7 @@ def _exercise_info(
     reporter: Reporter,
     bullet_line: int | None,
 ) -> ExerciseInfo | None:
-    fields = (
-        "body_part",
-        "equipment",
-        "target_muscles",
-        "secondary_muscles",
-        "difficulty",
-        "category",
-    )
+    fields = [f.name for f in dataclasses.fields(ExerciseInfo) if f.name != "extra"]
     merged: dict[str, Any] = {}
     for name in fields:
         if name in front and name in bullets and front[name] != bullets[name]:
@@ -266,7 +259,7 @@ def _unique_slugs(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
     for chapter in kept:
         free = tuple(a for a in chapter.aliases if a not in taken)
         taken.update(free)
-        result.append(replace(chapter, aliases=free))
+        result.append(dataclasses.replace(chapter, aliases=free))
     return result
 
 

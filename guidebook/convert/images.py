@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from guidebook.convert.tree import remove
 from guidebook.diagnostics import Reporter
 from guidebook.model import Asset, Chapter
 from guidebook.text import line_of, slugify
@@ -63,7 +64,7 @@ def collect_images(
             reporter.warning(
                 f"image '{src}' {problem}; left out", chapter.path, line_of(chapter.markdown, src)
             )
-            _drop(img)
+            remove(img)
             continue
         if not img.get("alt"):
             reporter.warning(
@@ -100,19 +101,6 @@ def _locate(src: str, folder: Path, content_dir: Path) -> tuple[Path | None, str
     if not path.is_file():
         return None, "does not exist"
     return path, ""
-
-
-def _drop(img: etree._Element) -> None:
-    parent = img.getparent()
-    if parent is None:
-        return
-    tail = img.tail or ""
-    previous = img.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(img)
 
 
 def _make_figure(img: etree._Element) -> None:

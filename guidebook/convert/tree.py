@@ -72,21 +72,28 @@ def unwrap(element: etree._Element) -> None:
     if parent is None:
         return
     index = parent.index(element)
-    previous = element.getprevious()
-    text = element.text or ""
-    if previous is not None:
-        previous.tail = (previous.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
+    _attach_text(parent, element.getprevious(), element.text)
     for offset, child in enumerate(list(element)):
         parent.insert(index + offset, child)
-    last = element.getprevious()
-    tail = element.tail or ""
-    if last is not None:
-        last.tail = (last.tail or "") + tail
+    remove(element)
+
+
+def remove(element: etree._Element) -> None:
+    """Remove an element and its content, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is not None:
+        _attach_text(parent, element.getprevious(), element.tail)
+        parent.remove(element)
+
+
+def _attach_text(parent: etree._Element, after: etree._Element | None, text: str | None) -> None:
+    """Put text right after `after` (in its tail) or, with no `after`, at the start of parent."""
+    if not text:
+        return
+    if after is not None:
+        after.tail = (after.tail or "") + text
     else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(element)
+        parent.text = (parent.text or "") + text
 
 
 def text_of(element: etree._Element) -> str:
