@@ -44,6 +44,10 @@ class Output:
 
 Progress = Callable[[str], None]
 
+# Cheap targets first: an EPUB problem shows in seconds rather than after the long PDF render,
+# and the EPUB's working memory is reused by WeasyPrint instead of adding to its peak.
+RENDER_ORDER: tuple[Target, ...] = ("epub", "html", "pdf")
+
 
 def build_time() -> dt.datetime:
     """Now, or SOURCE_DATE_EPOCH when set (reproducible builds), in UTC."""
@@ -82,7 +86,7 @@ def build_book(options: BuildOptions, reporter: Reporter, progress: Progress) ->
     staging = Path(tempfile.mkdtemp(prefix=".guidebook-", dir=options.out_dir))
     outputs: list[tuple[Path, Path, str, float]] = []
     try:
-        for target in options.formats:
+        for target in sorted(options.formats, key=RENDER_ORDER.index):
             started = time.perf_counter()
             progress(f"rendering {target}...")
             final = options.out_dir / (name if target == "html" else f"{name}.{target}")
