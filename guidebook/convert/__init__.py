@@ -13,7 +13,13 @@ from guidebook.convert.links import LinkTable, resolve_links
 from guidebook.convert.markdown import MarkdownConverter
 from guidebook.convert.sanitize import sanitize
 from guidebook.convert.sections import structure_sections
-from guidebook.convert.tree import parse_fragment, tidy_attributes, to_xhtml
+from guidebook.convert.tree import (
+    MAX_DEPTH,
+    limit_depth,
+    parse_fragment,
+    tidy_attributes,
+    to_xhtml,
+)
 from guidebook.diagnostics import Reporter
 from guidebook.model import Book, ChapterDoc, Edition
 
@@ -26,7 +32,22 @@ def convert_book(book: Book, reporter: Reporter) -> Edition:
     ids = {}
     headings = {}
     for chapter in book.chapters:
-        root = parse_fragment(sanitize(converter.convert(chapter.markdown)))
+        try:
+            html = converter.convert(chapter.markdown)
+        except RecursionError:  # Python-Markdown recurses once per level of nesting
+            reporter.error(
+                "lists or quotes are nested too deeply to convert (hundreds of levels); "
+                "flatten the structure",
+                chapter.path,
+            )
+            converter, html = MarkdownConverter(), ""  # the old one may be mid-parse
+        root = parse_fragment(sanitize(html))
+        if limit_depth(root):
+            reporter.warning(
+                f"content nested more than {MAX_DEPTH} levels deep (lists, quotes or HTML) is "
+                "printed as plain text; flatten the structure",
+                chapter.path,
+            )
         tidy_attributes(root)
         ids[chapter.slug], headings[chapter.slug] = assign_ids(root, chapter.slug)
         trees[chapter.slug] = root

@@ -96,5 +96,26 @@ def _attach_text(parent: etree._Element, after: etree._Element | None, text: str
         parent.text = (parent.text or "") + text
 
 
+# Deeper nesting is never real writing, and WeasyPrint's layout recursion fails on it (400
+# nested blockquotes raise RecursionError), so content below this depth is kept as text.
+MAX_DEPTH = 30
+
+
+def limit_depth(root: etree._Element, max_depth: int = MAX_DEPTH) -> bool:
+    """Flatten elements nested deeper than `max_depth` into their text; True if any were."""
+    flattened = False
+    stack = [(root, 0)]
+    while stack:  # iterative: recursion is exactly what deep input exhausts
+        element, depth = stack.pop()
+        if depth >= max_depth and len(element):
+            element.text = text_of(element)
+            for child in list(element):
+                element.remove(child)
+            flattened = True
+            continue
+        stack.extend((child, depth + 1) for child in element if isinstance(child.tag, str))
+    return flattened
+
+
 def text_of(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
