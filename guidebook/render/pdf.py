@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import pydyf
 from weasyprint import HTML
 
 from guidebook.diagnostics import Reporter, display_path
-from guidebook.model import Edition, Paper
+from guidebook.model import Asset, Edition, Paper
 from guidebook.render.document import book_document
 from guidebook.render.fetcher import BASE_URL, SandboxFetcher
 
@@ -36,7 +37,7 @@ def render_pdf(
 ) -> PdfResult:
     doc = book_document(edition, paper, when)
     fetcher = SandboxFetcher(doc.assets)
-    with captured_warnings(reporter, {BASE_URL + n: a.source for n, a in doc.assets.items()}):
+    with captured_warnings(reporter, doc.assets):
         document = HTML(string=doc.html, base_url=BASE_URL, url_fetcher=fetcher).render()
         starts = _anchor_pages(
             document, {ch.slug for ch in doc.view.chapters} | {doc.view.first_main_id}
@@ -72,11 +73,15 @@ def _page_labels(front_pages: int) -> Any:
     return finish
 
 
+# A file WeasyPrint names in a message, as the sandbox serves it: BASE_URL + the asset's name.
+_SANDBOX_URL = re.compile(re.escape(BASE_URL) + r"([^'\"\s]+)")
+
+
 class _ToReporter(logging.Handler):
-    def __init__(self, reporter: Reporter, sources: Mapping[str, Path]) -> None:
+    def __init__(self, reporter: Reporter, assets: Mapping[str, Asset]) -> None:
         super().__init__(logging.WARNING)
         self.reporter = reporter
-        self.sources = sources
+        self.assets = assets
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().splitlines()[0].rstrip(": ")
@@ -84,18 +89,17 @@ class _ToReporter(logging.Handler):
             return  # reported once, with the URL, by render_pdf
         # Name the user's file, not the sandbox's internal address for it.
         path = None
-        for url, source in self.sources.items():
-            if url in message:
-                message, path = message.replace(url, display_path(source)), source
-                break
+        if (match := _SANDBOX_URL.search(message)) and (asset := self.assets.get(match[1])):
+            path = asset.source
+            message = message.replace(match[0], display_path(path))
         self.reporter.warning(f"PDF renderer: {message}", path)
 
 
 @contextmanager
-def captured_warnings(reporter: Reporter, sources: Mapping[str, Path]) -> Iterator[None]:
+def captured_warnings(reporter: Reporter, assets: Mapping[str, Asset]) -> Iterator[None]:
     """WeasyPrint logs problems instead of raising; count them as our warnings."""
     logger = logging.getLogger("weasyprint")
-    handler = _ToReporter(reporter, sources)
+    handler = _ToReporter(reporter, assets)
     old_propagate = logger.propagate
     logger.addHandler(handler)
     logger.propagate = False
