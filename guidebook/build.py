@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from guidebook.convert import convert_book
+from guidebook.convert import ImageOptions, convert_book
+from guidebook.convert.remote import RemoteImages
 from guidebook.diagnostics import Reporter
 from guidebook.load import load_book
 from guidebook.model import Edition, Paper, Target
@@ -33,6 +34,7 @@ class BuildOptions:
     formats: tuple[Target, ...] = ("pdf", "epub")
     paper: Paper | None = None
     book_file: Path | None = None
+    remote_images: bool = False  # --allow-remote-images: download http(s) images once
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,11 @@ def prepare(options: BuildOptions, reporter: Reporter, progress: Progress) -> Ed
         f"({time.perf_counter() - started:.2f} s)"
     )
     started = time.perf_counter()
-    edition = convert_book(book, reporter)
+    images = ImageOptions(
+        remote=RemoteImages() if options.remote_images else None,
+        for_print="pdf" in options.formats,
+    )
+    edition = convert_book(book, reporter, images)
     reporter.check()
     progress(
         f"converted {len(edition.chapters)} chapters, {len(edition.assets)} images "

@@ -81,6 +81,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         formats=formats,
         paper=cast(Paper | None, getattr(args, "paper", None)),
         book_file=Path(args.book) if args.book else None,
+        remote_images=args.allow_remote_images,
     )
 
 
@@ -120,6 +121,12 @@ def _parser() -> argparse.ArgumentParser:
             "--strict",
             action="store_true",
             help="treat every warning, the PDF renderer's too, as an error",
+        )
+        sub.add_argument(
+            "--allow-remote-images",
+            action="store_true",
+            help="download http(s) images named in chapters (default: refuse them; "
+            "builds never touch the network otherwise)",
         )
         sub.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 

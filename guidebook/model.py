@@ -109,11 +109,19 @@ class Book:
 
 @dataclass(frozen=True)
 class Asset:
-    """A file an output needs: `name` is its path inside every output ("images/x.svg")."""
+    """A file an output needs: `name` is its path inside every output ("images/x.svg").
+
+    `data` holds the bytes when they did not come from a project file (a remote image fetched
+    under --allow-remote-images); otherwise they are read from `source` when an output needs them.
+    """
 
     name: str
     source: Path
     media_type: str
+    data: bytes | None = None
+
+    def read(self) -> bytes:
+        return self.data if self.data is not None else self.source.read_bytes()
 
 
 @dataclass(frozen=True)

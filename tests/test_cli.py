@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import Built, copy_book, renderer_warnings, run_cli, warning_lines
+from conftest import (
+    Built,
+    copy_book,
+    quiet_reporter,
+    renderer_warnings,
+    run_cli,
+    warning_lines,
+)
 from pypdf import PdfReader
+
+from guidebook.diagnostics import display_path
+from guidebook.model import Asset
+from guidebook.render.fetcher import BASE_URL
+from guidebook.render.pdf import captured_warnings
 
 
 def files_under(folder: Path) -> dict[Path, bytes]:
@@ -274,22 +287,39 @@ def test_renderer_problems_become_warnings_and_fail_under_strict(tmp_path: Path)
     book = tmp_path / "book"
     (book / "content").mkdir(parents=True)
     (book / "content" / "pic.md").write_text(
-        "# Broken Picture\n\n![A drawing](broken.svg)\n", encoding="utf-8"
+        "# Odd Picture\n\n![A drawing](odd.svg)\n", encoding="utf-8"
     )
-    (book / "content" / "broken.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg"><rect', encoding="utf-8"
+    # A valid SVG whose own stylesheet WeasyPrint complains about (and our checks let pass).
+    (book / "content" / "odd.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        "<style>@font-face { font-family: x }</style><rect width='5' height='5'/></svg>",
+        encoding="utf-8",
     )
     code, _, stderr = run_cli("build", "--format", "pdf", "--out", "out", cwd=book)
     assert code == 0
-    (warning,) = renderer_warnings(stderr)
-    # The message names the user's file, not the sandbox's internal address for it.
-    assert warning == (
-        "content/broken.svg: warning: PDF renderer: Failed to load image at 'content/broken.svg'"
-    )
+    assert renderer_warnings(stderr) == [
+        "warning: PDF renderer: Missing src descriptor in '@font-face' rule at 1:1"
+    ]
     code, _, stderr = run_cli("build", "--strict", "--format", "pdf", "--out", "strict", cwd=book)
     assert code == 1
     assert len(renderer_warnings(stderr)) == 1
     assert not (book / "strict" / "book.pdf").exists()
+
+
+@pytest.mark.weasyprint_warnings
+def test_renderer_messages_name_the_users_file_not_the_sandbox_address(tmp_path: Path) -> None:
+    source = tmp_path / "content" / "pic.png"
+    assets = {"images/pic-pic.png": Asset("images/pic-pic.png", source, "image/png")}
+    reporter = quiet_reporter()
+    with captured_warnings(reporter, assets):
+        logging.getLogger("weasyprint").error(
+            "Failed to load image at %r: %s", f"{BASE_URL}images/pic-pic.png", "broken"
+        )
+    (warning,) = reporter.warnings
+    assert warning.path == source
+    assert warning.message == (
+        f"PDF renderer: Failed to load image at '{display_path(source)}': broken"
+    )
 
 
 SITE_LINK = (

@@ -418,8 +418,9 @@ def test_local_image_becomes_a_figure_and_an_asset(tmp_path: Path) -> None:
     [
         (
             "https://example.org/pic.png",
-            "is not a local file; outputs never fetch from the "
-            "network: save the image beside the chapter and link it by relative path",
+            "is not a local file; builds never fetch from the network: save the image "
+            "beside the chapter and link it by relative path (or build with "
+            "--allow-remote-images)",
         ),
         ("/etc/pic.png", "is an absolute path; use a path relative to the chapter"),
         ("../../pic.png", "lies outside the content folder; copy it beside the chapter"),

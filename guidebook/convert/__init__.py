@@ -8,7 +8,7 @@ Internal links come out in the one-document form `#slug--id`; renderers adapt th
 from __future__ import annotations
 
 from guidebook.convert.ids import assign_ids
-from guidebook.convert.images import AssetRegistry, collect_images
+from guidebook.convert.images import AssetRegistry, ImageOptions, collect_images
 from guidebook.convert.links import LinkTable, resolve_links
 from guidebook.convert.markdown import MarkdownConverter
 from guidebook.convert.sanitize import sanitize
@@ -23,10 +23,10 @@ from guidebook.convert.tree import (
 from guidebook.diagnostics import Reporter
 from guidebook.model import Book, ChapterDoc, Edition
 
-__all__ = ["convert_book"]
+__all__ = ["ImageOptions", "convert_book"]
 
 
-def convert_book(book: Book, reporter: Reporter) -> Edition:
+def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = None) -> Edition:
     converter = MarkdownConverter()
     trees = {}
     ids = {}
@@ -58,7 +58,9 @@ def convert_book(book: Book, reporter: Reporter) -> Edition:
     for chapter in book.chapters:
         root = trees.pop(chapter.slug)  # free each tree once written out
         resolve_links(root, chapter, table, reporter)
-        collect_images(root, chapter, book.content_dir, registry, reporter)
+        collect_images(
+            root, chapter, book.content_dir, registry, reporter, images or ImageOptions()
+        )
         structure_sections(root)
         all_ids = frozenset(
             {chapter.slug} | {el.get("id") for el in root.iter() if el.get("id") is not None}
@@ -66,4 +68,4 @@ def convert_book(book: Book, reporter: Reporter) -> Edition:
         docs[chapter.slug] = ChapterDoc(chapter, to_xhtml(root), all_ids, headings[chapter.slug])
 
     parts = tuple((part, tuple(docs[ch.slug] for ch in part.chapters)) for part in book.parts)
-    return Edition(book, parts, tuple(registry.by_source.values()))
+    return Edition(book, parts, registry.assets)

@@ -1,51 +1,67 @@
 """Images: resolve each `<img src>` to a file inside the content folder and register it.
 
-Only files under the content folder become assets; remote, absolute and `../` paths that leave
-the folder are refused with a warning, so a chapter cannot pull other files into the outputs.
-Images get a book-wide unique name under `images/`; a paragraph holding only an image becomes a
-`<figure>` (with the image title as caption).
+Only files under the content folder become assets; absolute and `../` paths that leave the folder
+(symlinks included) are refused with a warning, so a chapter cannot pull other files into the
+outputs; remote images are refused too unless the build allows them (`remote.py`). Every image is
+checked for what it really is (`imagefile.py`): damaged files are left out, raster images too
+coarse for their printed size are reported. Images get a book-wide unique name under `images/`
+with the extension of their real format; a paragraph holding only an image becomes a `<figure>`
+(with the image title as caption).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from guidebook.convert.imagefile import (
+    PRINT_DPI,
+    ImageFile,
+    ImageProblem,
+    inspect_image,
+    pixels_for_print,
+    print_resolution,
+)
+from guidebook.convert.remote import RemoteImages, RemoteProblem
 from guidebook.convert.tree import remove
 from guidebook.diagnostics import Reporter
 from guidebook.model import Asset, Chapter
 from guidebook.text import line_of, slugify
 
-MEDIA_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".svg": "image/svg+xml",
-}
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg"})
+
+
+@dataclass(frozen=True)
+class ImageOptions:
+    remote: RemoteImages | None = None  # None: remote images are refused (the default)
+    for_print: bool = True  # warn about images too coarse for print
 
 
 @dataclass
 class AssetRegistry:
-    """Unique output names for source files; the same file used twice is stored once."""
+    """Unique output names for images; the same file or address used twice is stored once."""
 
-    by_source: dict[Path, Asset] = field(default_factory=dict)
+    by_source: dict[str, tuple[Asset, ImageFile]] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)
 
-    def add(self, source: Path, chapter_slug: str) -> Asset:
-        known = self.by_source.get(source)
-        if known is not None:
-            return known
-        stem = slugify(source.stem) or "image"
-        name, n = f"images/{chapter_slug}-{stem}{source.suffix.lower()}", 2
+    @property
+    def assets(self) -> tuple[Asset, ...]:
+        return tuple(asset for asset, _info in self.by_source.values())
+
+    def add(
+        self, key: str, stem: str, info: ImageFile, chapter: Chapter, data: bytes | None = None
+    ) -> Asset:
+        stem = slugify(stem) or "image"
+        name, n = f"images/{chapter.slug}-{stem}{info.extension}", 2
         while name in self.names:
-            name = f"images/{chapter_slug}-{stem}-{n}{source.suffix.lower()}"
+            name = f"images/{chapter.slug}-{stem}-{n}{info.extension}"
             n += 1
-        asset = Asset(name, source, MEDIA_TYPES[source.suffix.lower()])
-        self.by_source[source] = asset
+        source = chapter.path if data is not None else Path(key)
+        asset = Asset(name, source, info.media_type, data)
+        self.by_source[key] = (asset, info)
         self.names.add(name)
         return asset
 
@@ -56,14 +72,15 @@ def collect_images(
     content_dir: Path,
     registry: AssetRegistry,
     reporter: Reporter,
+    options: ImageOptions,
 ) -> None:
     for img in list(root.iter("img")):
         src = (img.get("src") or "").strip()
-        source, problem = _locate(src, chapter.path.parent, content_dir)
-        if source is None:
-            reporter.warning(
-                f"image '{src}' {problem}; left out", chapter.path, line_of(chapter.markdown, src)
-            )
+        line = line_of(chapter.markdown, src)
+        try:
+            asset, info = _register(src, chapter, content_dir, registry, options.remote)
+        except (ImageProblem, RemoteProblem) as problem:
+            reporter.warning(f"image '{src}' {problem}; left out", chapter.path, line)
             remove(img)
             continue
         if not img.get("alt"):
@@ -71,36 +88,78 @@ def collect_images(
                 f"image '{src}' has no alt text; readers who cannot see it get "
                 "nothing (write ![what it shows](...))",
                 chapter.path,
-                line_of(chapter.markdown, src),
+                line,
             )
             img.set("alt", "")
         for attribute in ("width", "height"):  # only plain pixel numbers are valid XHTML
             if not (img.get(attribute) or "").isdigit():
                 img.attrib.pop(attribute, None)
-        img.set("src", registry.add(source, chapter.slug).name)
+        if options.for_print and info.size is not None:
+            _check_resolution(src, info.size, img.get("width"), chapter, line, reporter)
+        img.set("src", asset.name)
         _make_figure(img)
 
 
-def _locate(src: str, folder: Path, content_dir: Path) -> tuple[Path | None, str]:
+def _register(
+    src: str,
+    chapter: Chapter,
+    content_dir: Path,
+    registry: AssetRegistry,
+    remote: RemoteImages | None,
+) -> tuple[Asset, ImageFile]:
     if not src:
-        return None, "has no address (or one that was removed as unsafe)"
+        raise ImageProblem("has no address (or one that was removed as unsafe)")
     parts = urlsplit(src)
     if parts.scheme or parts.netloc:
-        return (
-            None,
-            "is not a local file; outputs never fetch from the network: save the "
-            "image beside the chapter and link it by relative path",
-        )
-    if parts.path.startswith("/"):
-        return None, "is an absolute path; use a path relative to the chapter"
-    path = (folder / unquote(parts.path)).resolve()
+        if remote is None or parts.scheme.lower() not in ("http", "https"):
+            raise ImageProblem(
+                "is not a local file; builds never fetch from the network: save the image "
+                "beside the chapter and link it by relative path"
+                + (" (or build with --allow-remote-images)" if remote is None else "")
+            )
+        if src not in registry.by_source:
+            data = remote.get(src)
+            info = inspect_image(data)
+            registry.add(src, PurePosixPath(unquote(parts.path)).stem, info, chapter, data)
+        return registry.by_source[src]
+    path = _local_path(parts.path, chapter.path.parent, content_dir)
+    key = str(path)
+    if key not in registry.by_source:
+        registry.add(key, path.stem, inspect_image(path.read_bytes()), chapter)
+    return registry.by_source[key]
+
+
+def _local_path(address: str, folder: Path, content_dir: Path) -> Path:
+    if address.startswith("/"):
+        raise ImageProblem("is an absolute path; use a path relative to the chapter")
+    path = (folder / unquote(address)).resolve()
     if not path.is_relative_to(content_dir):
-        return None, "lies outside the content folder; copy it beside the chapter"
-    if path.suffix.lower() not in MEDIA_TYPES:
-        return None, "is not a PNG, JPEG, GIF or SVG file"
+        raise ImageProblem("lies outside the content folder; copy it beside the chapter")
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise ImageProblem("is not a PNG, JPEG, GIF or SVG file")
     if not path.is_file():
-        return None, "does not exist"
-    return path, ""
+        raise ImageProblem("does not exist")
+    return path
+
+
+def _check_resolution(
+    src: str,
+    pixels: tuple[int, int],
+    css_width: str | None,
+    chapter: Chapter,
+    line: int | None,
+    reporter: Reporter,
+) -> None:
+    dpi, width_mm, height_mm = print_resolution(pixels, int(css_width) if css_width else None)
+    if dpi >= PRINT_DPI - 0.5:
+        return
+    reporter.warning(
+        f"image '{src}' prints at {dpi:.0f} dpi ({pixels[0]}x{pixels[1]} px over "
+        f"{width_mm:.0f} x {height_mm:.0f} mm); print needs {PRINT_DPI} dpi: use a file at "
+        f"least {pixels_for_print(width_mm)} px wide",
+        chapter.path,
+        line,
+    )
 
 
 def _make_figure(img: etree._Element) -> None:

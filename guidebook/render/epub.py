@@ -103,7 +103,7 @@ def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
                 uid=f"img-{asset.name.split('/')[-1]}",
                 file_name=asset.name,
                 media_type=asset.media_type,
-                content=asset.source.read_bytes(),
+                content=asset.read(),
             )
         )
 

@@ -9,7 +9,6 @@ images under a virtual root) and refuses everything else; refusals become warnin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from urllib.parse import unquote
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -33,7 +32,7 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
             if asset is not None:
                 return URLFetcherResponse(
                     url,
-                    body=Path(asset.source).read_bytes(),
+                    body=asset.read(),
                     headers={"Content-Type": asset.media_type},
                 )
         self.refused.append(url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 from guidebook.model import Edition, Paper
@@ -18,5 +17,5 @@ def render_html(edition: Edition, folder: Path, paper: Paper, when: dt.datetime)
     for name, asset in doc.assets.items():
         destination = folder / name
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(asset.source, destination)
+        destination.write_bytes(asset.read())
     return len(doc.view.chapters)
