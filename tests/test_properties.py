@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from guidebook.convert import convert_book
+from guidebook.convert.repair import repair_content_model
+from guidebook.convert.sanitize import sanitize
+from guidebook.convert.tree import parse_fragment, tidy_attributes, to_xhtml
 from guidebook.diagnostics import BookError, Reporter
 from guidebook.load import load_book
 
@@ -282,3 +285,74 @@ def test_random_markdown_converts_or_fails_with_book_error(
         for a in tree.iter("a"):
             href = a.get("href") or ""
             assert href.startswith(("#", "https://", "mailto:")), href
+
+
+# --- pasted HTML: the content model holds whatever tags come in any order -----------------
+
+SOUP_TAGS = [
+    "p",
+    "div",
+    "span",
+    "b",
+    "em",
+    "h2",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "blockquote",
+    "pre",
+    "a",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "center",
+    "font",
+    "section",
+    "code",
+    "sup",
+]
+
+soup = st.lists(
+    st.one_of(
+        st.sampled_from(SOUP_TAGS).map(lambda t: f"<{t}>"),
+        st.sampled_from(SOUP_TAGS).map(lambda t: f"</{t}>"),
+        st.sampled_from(["text", "more words", " ", "\n\n"]),
+    ),
+    min_size=1,
+    max_size=40,
+).map("".join)
+
+PHRASING_PARENTS = {"p", "span", "b", "em", "h2", "code", "sup", "pre", "dt", "summary", "caption"}
+BLOCKS = {"div", "p", "ul", "ol", "dl", "table", "blockquote", "pre", "figure", "h2", "details"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(html=soup)
+def test_pasted_tag_soup_always_meets_the_xhtml_content_model(html: str) -> None:
+    root = parse_fragment(sanitize(html))
+    tidy_attributes(root)
+    repair_content_model(root)
+    etree.fromstring(f"<div>{to_xhtml(root)}</div>")  # well-formed
+    for element in root.iter():
+        tag, parent = element.tag, element.getparent()
+        if tag == "li":
+            assert parent is not None and parent.tag in ("ul", "ol")
+        if tag in ("dt", "dd"):
+            assert parent is not None and parent.tag == "dl"
+        if tag in ("ul", "ol"):
+            assert all(child.tag == "li" for child in element)
+            assert not (element.text or "").strip()
+        if tag == "dl" and len(element):
+            assert element[0].tag == "dt" and element[-1].tag == "dd"
+        if tag in PHRASING_PARENTS:
+            blocks = {child.tag for child in element.iter() if child is not element} & BLOCKS
+            assert not blocks, f"{tag} holds {blocks}"

@@ -1,7 +1,7 @@
 """Stage 2, convert: `Book` -> `Edition` (target-neutral XHTML fragments and their assets).
 
 Per chapter: Markdown -> HTML (Python-Markdown) -> allow-list sanitising (nh3) -> lxml tree ->
-book-wide ids -> (once every chapter's ids are known) links, images, sections -> XHTML text.
+content-model repair -> book-wide ids -> (once every chapter's ids are known) links, images, sections -> XHTML text.
 Internal links come out in the one-document form `#slug--id`; renderers adapt them.
 """
 
@@ -11,6 +11,7 @@ from guidebook.convert.ids import assign_ids
 from guidebook.convert.images import AssetRegistry, ImageOptions, collect_images
 from guidebook.convert.links import LinkTable, resolve_links
 from guidebook.convert.markdown import MarkdownConverter
+from guidebook.convert.repair import repair_content_model
 from guidebook.convert.sanitize import sanitize
 from guidebook.convert.sections import structure_sections
 from guidebook.convert.tree import (
@@ -49,6 +50,7 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
                 chapter.path,
             )
         tidy_attributes(root)
+        repair_content_model(root)
         ids[chapter.slug], headings[chapter.slug] = assign_ids(root, chapter.slug)
         trees[chapter.slug] = root
 

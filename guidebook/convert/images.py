@@ -138,7 +138,7 @@ def _local_path(address: str, folder: Path, content_dir: Path) -> Path:
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         raise ImageProblem("is not a PNG, JPEG, GIF or SVG file")
     if not path.is_file():
-        raise ImageProblem("does not exist")
+        raise ImageProblem("does not exist (paths are relative to the chapter's folder)")
     return path
 
 

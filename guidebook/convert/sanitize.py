@@ -9,6 +9,8 @@ layout's own class names.
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 TAGS = {
@@ -97,13 +99,32 @@ def sanitize(html: str) -> str:
             # Python-Markdown writes table alignment as style="text-align: ..."; nothing else
             # of an inline style may pass (url() in a style would be fetched by the renderer).
             filter_style_properties={"text-align"},
-            attribute_filter=_drop_useless_style,
+            attribute_filter=_filter_attribute,
         )
     )
 
 
-def _drop_useless_style(_tag: str, attribute: str, value: str) -> str | None:
-    """A style without text-align would be left behind as an empty `style=""`."""
-    if attribute == "style" and "text-align" not in value.lower():
+# Attribute values XHTML constrains; anything else is dropped (EPUBCheck rejects the book for
+# a colspan of "abc" as surely as for a script).
+_VALID_VALUE = {
+    "colspan": re.compile(r"[1-9][0-9]{0,2}"),
+    "rowspan": re.compile(r"[0-9]{1,4}"),
+    "start": re.compile(r"-?[0-9]{1,9}"),
+    "scope": re.compile(r"row|col|rowgroup|colgroup"),
+    "lang": re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*"),
+    "datetime": re.compile(
+        r"[0-9]{4}(-[0-9]{2}(-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+        r"(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?)?"
+    ),
+}
+
+
+def _filter_attribute(_tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "style":  # without text-align it would be left behind as `style=""`
+        return value if "text-align" in value.lower() else None
+    if attribute == "reversed":
+        return "reversed"
+    pattern = _VALID_VALUE.get(attribute)
+    if pattern is not None and not pattern.fullmatch(value.strip()):
         return None
-    return value
+    return value.strip() if pattern is not None else value
