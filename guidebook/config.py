@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from guidebook.diagnostics import Reporter
+from guidebook.imagefile import ImageProblem, inspect_image
 from guidebook.model import BookConfig
 from guidebook.schema import Field, parse_yaml_mapping, validate
 
@@ -121,7 +122,7 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
             doc.lines.get("site_url"),
         )
         site_url = None
-    cover = values.get("cover")
+    cover = _cover(values.get("cover"), path, doc.lines.get("cover"), reporter)
     config = BookConfig(
         title=values.get("title", "Exercise Guide"),
         subtitle=values.get("subtitle"),
@@ -137,7 +138,7 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
         paper=values.get("paper", "a4"),
         chapter_start=values.get("chapter_start", "right"),
         output=values.get("output", "book"),
-        cover=(path.parent / cover) if cover else None,
+        cover=cover,
         path=path,
     )
     return BookFile(
@@ -146,6 +147,44 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
         order_key,
         doc.lines.get(order_key) if order_key else None,
     )
+
+
+# Stores' floor for the short side of a cover (Apple: 1400 px; KDP's ideal is 1600 x 2560).
+COVER_MIN_SHORT_SIDE = 1400
+
+
+def _cover(value: str | None, book_file: Path, line: int | None, reporter: Reporter) -> Path | None:
+    """The cover image: a JPEG or PNG inside the project folder (the book file's folder)."""
+    if not value:
+        return None
+    project = book_file.parent.resolve()
+    path = (book_file.parent / value).resolve()
+
+    def problem(text: str) -> None:
+        reporter.error(f"book file: cover: '{value}' {text}", book_file, line)
+
+    if not path.is_relative_to(project):
+        problem("lies outside the project folder; copy the image beside the book file")
+        return None
+    if not path.is_file():
+        problem("does not exist (the path is relative to the book file)")
+        return None
+    try:
+        info = inspect_image(path.read_bytes())
+    except ImageProblem as exc:
+        problem(str(exc))
+        return None
+    if info.size is None or info.media_type not in ("image/jpeg", "image/png"):
+        problem("must be a JPEG or PNG image (stores do not accept other cover formats)")
+        return None
+    if min(info.size) < COVER_MIN_SHORT_SIDE:
+        reporter.warning(
+            f"book file: cover: '{value}' is {info.size[0]}x{info.size[1]} px; stores want at "
+            f"least {COVER_MIN_SHORT_SIDE} px on the short side (1600 x 2560 is ideal)",
+            book_file,
+            line,
+        )
+    return path
 
 
 def identifier(config: BookConfig) -> str:

@@ -53,7 +53,7 @@ def display_path(path: Path) -> str:
         relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
-    return str(Path(path).resolve()) if relative.startswith("..") else relative
+    return os.path.abspath(path) if relative.startswith("..") else relative
 
 
 @dataclass

@@ -44,7 +44,7 @@ def load_book(content_dir: Path, book_path: Path | None, reporter: Reporter) -> 
     book_file = load_config(book_path or find_book_file(content_dir), reporter)
     chapters = [
         chapter
-        for path in discover(content_dir)
+        for path in discover(content_dir, reporter)
         if (chapter := load_chapter(path, content_dir, reporter)) is not None
     ]
     chapters = _unique_slugs(chapters, reporter)
@@ -64,14 +64,27 @@ def load_book(content_dir: Path, book_path: Path | None, reporter: Reporter) -> 
     return Book(book_file.config, parts, content_dir)
 
 
-def discover(content_dir: Path) -> list[Path]:
-    """Markdown files below the folder, in a stable order; names starting '_' or '.' skipped."""
-    return sorted(
-        path
-        for path in content_dir.rglob("*.md")
-        if path.is_file()
-        and not any(p.startswith(("_", ".")) for p in path.relative_to(content_dir).parts)
-    )
+def discover(content_dir: Path, reporter: Reporter) -> list[Path]:
+    """Markdown files below the folder, in a stable order; names starting '_' or '.' skipped.
+
+    A file that is a link to something outside the content folder is refused: content must
+    not be able to pull other files on the machine into the book.
+    """
+    root = content_dir.resolve()
+    found = []
+    for path in sorted(content_dir.rglob("*.md")):
+        if any(p.startswith(("_", ".")) for p in path.relative_to(content_dir).parts):
+            continue
+        if not path.resolve().is_relative_to(root):
+            reporter.error(
+                "is a link to a file outside the content folder; copy the chapter into the "
+                "folder instead",
+                path,
+            )
+            continue
+        if path.is_file():
+            found.append(path)
+    return found
 
 
 def read_source(path: Path, reporter: Reporter) -> str | None:

@@ -17,7 +17,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from guidebook.convert.imagefile import ImageProblem, inspect_image, print_resolution
+from guidebook.imagefile import ImageProblem, inspect_image, print_resolution
 
 
 def png(size: tuple[int, int], image_format: str = "PNG") -> bytes:
@@ -323,3 +323,26 @@ def test_remote_images_other_than_http_are_refused_even_when_allowed(tmp_path: P
     assert code == 0
     (line,) = warnings
     assert "is not a local file; builds never fetch from the network" in line
+
+
+# --- the cover -------------------------------------------------------------------------------
+
+
+def test_a_cover_is_carried_as_its_real_format_and_a_small_one_warns(tmp_path: Path) -> None:
+    book = make_book(tmp_path, "Text.", {})
+    (book / "cover.jpg").write_bytes(png((1600, 2560)))  # a PNG with a .jpg name
+    (book / "book.yml").write_text("title: Covered\ncover: cover.jpg\n", encoding="utf-8")
+    assert build(book, "--format", "epub") == (0, [])
+    with zipfile.ZipFile(book / "out" / "book.epub") as zf:
+        opf = etree.fromstring(zf.read("EPUB/content.opf"))
+    (item,) = opf.iterfind(".//{*}item[@properties='cover-image']")
+    assert (item.get("href"), item.get("media-type")) == ("images/cover.png", "image/png")
+
+    (book / "cover.jpg").write_bytes(png((800, 1280), "JPEG"))
+    assert build(book, "--format", "epub") == (
+        0,
+        [
+            "book.yml:2: warning: book file: cover: 'cover.jpg' is 800x1280 px; stores want at "
+            "least 1400 px on the short side (1600 x 2560 is ideal)"
+        ],
+    )

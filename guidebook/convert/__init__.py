@@ -1,7 +1,8 @@
 """Stage 2, convert: `Book` -> `Edition` (target-neutral XHTML fragments and their assets).
 
 Per chapter: Markdown -> HTML (Python-Markdown) -> allow-list sanitising (nh3) -> lxml tree ->
-content-model repair -> book-wide ids -> (once every chapter's ids are known) links, images, sections -> XHTML text.
+content-model repair -> book-wide ids -> (once every chapter's ids are known) links, images,
+sections -> XHTML text.
 Internal links come out in the one-document form `#slug--id`; renderers adapt them.
 """
 

@@ -17,7 +17,10 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from guidebook.convert.imagefile import (
+from guidebook.convert.remote import RemoteImages, RemoteProblem
+from guidebook.convert.tree import remove
+from guidebook.diagnostics import Reporter
+from guidebook.imagefile import (
     PRINT_DPI,
     ImageFile,
     ImageProblem,
@@ -25,9 +28,6 @@ from guidebook.convert.imagefile import (
     pixels_for_print,
     print_resolution,
 )
-from guidebook.convert.remote import RemoteImages, RemoteProblem
-from guidebook.convert.tree import remove
-from guidebook.diagnostics import Reporter
 from guidebook.model import Asset, Chapter
 from guidebook.text import line_of, slugify
 

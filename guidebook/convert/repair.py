@@ -15,15 +15,71 @@ from guidebook.convert.tree import remove
 
 # Elements whose content may only be phrasing (inline) content.
 PHRASING_ONLY = frozenset(
-    "p h1 h2 h3 h4 h5 h6 span b i em strong small s u cite q dfn abbr code kbd samp var "
-    "sub sup mark time pre dt summary caption".split()
+    [
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "span",
+        "b",
+        "i",
+        "em",
+        "strong",
+        "small",
+        "s",
+        "u",
+        "cite",
+        "q",
+        "dfn",
+        "abbr",
+        "code",
+        "kbd",
+        "samp",
+        "var",
+        "sub",
+        "sup",
+        "mark",
+        "time",
+        "pre",
+        "dt",
+        "summary",
+        "caption",
+    ]
 )
 # Looked through: their content model is their parent's.
 TRANSPARENT = frozenset({"a", "ins", "del"})
 # Elements that are flow content but not phrasing content.
 FLOW_ONLY = frozenset(
-    "address article aside blockquote details div dl figure footer header h1 h2 h3 h4 h5 h6 "
-    "hr main nav ol p pre section table ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "details",
+        "div",
+        "dl",
+        "figure",
+        "footer",
+        "header",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "ul",
+    ]
 )
 LISTS = frozenset({"ul", "ol"})
 # Elements that only make sense inside a particular parent, and what they become elsewhere.

@@ -19,6 +19,7 @@ import jinja2
 from ebooklib import epub
 
 from guidebook.convert.tree import parse_fragment, to_xhtml
+from guidebook.imagefile import inspect_image
 from guidebook.model import ChapterDoc, Edition
 from guidebook.render.context import BookView, book_view
 from guidebook.render.cover import draw_cover
@@ -158,7 +159,8 @@ def _cover(
 ) -> epub.EpubHtml:
     configured = edition.book.config.cover
     if configured is not None:
-        data, name = configured.read_bytes(), f"images/cover{configured.suffix.lower()}"
+        data = configured.read_bytes()  # checked when the book file was read
+        name = f"images/cover{inspect_image(data).extension}"
     else:
         data, name = draw_cover(edition.book.config), "images/cover.jpg"
     book.set_cover(name, data, create_page=False)

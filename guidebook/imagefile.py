@@ -127,37 +127,44 @@ def _check_svg(data: bytes) -> None:
         raise ImageProblem(f"is not a well-formed SVG file ({exc}); export it again") from None
     if root.tag != f"{SVG_NS}svg":
         raise ImageProblem("is not an SVG image (its outer element is not <svg>)")
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise ImageProblem(
+            "declares entities (which could read other files); export it again without them"
+        )
     for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue  # comments, processing instructions
-        local = etree.QName(element).localname
-        if local in {"script", "foreignObject"}:
+        if isinstance(element.tag, str):  # not comments or processing instructions
+            _check_svg_element(element)
+
+
+def _check_svg_element(element: etree._Element) -> None:
+    local = etree.QName(element).localname
+    if local in {"script", "foreignObject"}:
+        raise ImageProblem(f"contains <{local}>, which books cannot carry; remove it from the SVG")
+    styles = [element.text or ""] if local == "style" else []
+    for name, value in element.attrib.items():
+        attribute = etree.QName(name).localname
+        if attribute.startswith("on"):
+            raise ImageProblem(f"has a script handler ({attribute}=...); remove it from the SVG")
+        if name in ("href", XLINK_HREF) and not (
+            value.startswith("#") or _EMBEDDED_RASTER.match(value)
+        ):
             raise ImageProblem(
-                f"contains <{local}>, which books cannot carry; remove it from the SVG"
+                f"links to another file ('{value[:60]}'); embed that image in the SVG or "
+                "export the SVG with images inlined"
             )
-        for name, value in element.attrib.items():
-            attribute = etree.QName(name).localname
-            if attribute.startswith("on"):
-                raise ImageProblem(
-                    f"has a script handler ({attribute}=...); remove it from the SVG"
-                )
-            if name in ("href", XLINK_HREF) and not value.startswith(("#", "data:")):
-                raise ImageProblem(
-                    f"links to another file ('{value}'); embed that image in the SVG or "
-                    "export the SVG with images inlined"
-                )
-        styles = [element.get("style") or ""]
-        if local == "style":
-            styles.append(element.text or "")
-        for style in styles:
-            if "@import" in style or _EXTERNAL_URL.search(style):
-                raise ImageProblem(
-                    "loads another file from its styles (@import or url()); put the rules "
-                    "and images inside the SVG"
-                )
+        styles.append(value)  # style="..", fill="url(..)", filter="url(..)" alike
+    if any("@import" in style or _EXTERNAL_URL.search(style) for style in styles):
+        raise ImageProblem(
+            "loads another file from its styles (@import or url()); put the rules and images "
+            "inside the SVG"
+        )
 
 
-_EXTERNAL_URL = re.compile(r"url\(\s*['\"]?(?!#|data:)", re.IGNORECASE)
+# In SVG references: only the file's own fragments and embedded PNG, JPEG or GIF pictures.
+_EMBEDDED_RASTER = re.compile(r"data:image/(png|jpeg|gif)[;,]", re.IGNORECASE)
+# url(...) to anything but a fragment; CSS escapes (u\72l) count, the renderer decodes them.
+_EXTERNAL_URL = re.compile(r"(url|u\\0*72l|\\0*75rl)\(\s*['\"]?(?!#)", re.IGNORECASE)
 
 
 def _reason(exc: Exception) -> str:
