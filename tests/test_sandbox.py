@@ -787,10 +787,8 @@ def test_a_cover_outside_the_project_is_not_read(tmp_path: Path, cover: str, pro
     built = build(tmp_path, content)
     assert built.code == 1
     (line,) = [ln for ln in built.stderr.splitlines() if ": error: " in ln]
-    assert (
-        f"/project/book.yml:2: error: book file: cover: '{cover.format(root=tmp_path)}' "
-        f"{problem}"
-    ) in line
+    named = cover.format(root=tmp_path)
+    assert f"/project/book.yml:2: error: book file: cover: '{named}' {problem}" in line
     assert scan(built.out).where(canary("cover")) == []
 
 
