@@ -39,6 +39,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"make_book: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the disk, not the content: full, read-only, permissions
+        where = f" {display_path(Path(exc.filename))}" if exc.filename else ""
+        print(
+            f"make_book: error: cannot write{where}: {exc.strerror or exc}; no output was replaced",
+            file=sys.stderr,
+        )
+        return 1
     except BookError as exc:
         count = len(exc.diagnostics)
         print(

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -244,21 +246,30 @@ def test_build_output_names_follow_the_book_file(tmp_path: Path, small_book: Pat
 EPOCH = "1700000000"  # 2023-11-14 22:13:20 UTC
 
 
-def test_source_date_epoch_makes_the_pdf_reproducible(
+def test_source_date_epoch_makes_both_outputs_byte_identical(
     small_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     for out in ("a", "b"):
-        code, _, stderr = run_cli(
-            "build", "--format", "pdf", "--out", tmp_path / out, cwd=small_book
-        )
+        code, _, stderr = run_cli("build", "--out", tmp_path / out, cwd=small_book)
         assert code == 0, stderr
-    first, second = (
-        (tmp_path / "a" / "book.pdf").read_bytes(),
-        (tmp_path / "b" / "book.pdf").read_bytes(),
-    )
-    assert first == second
+        time.sleep(1.1)  # zip and PDF stamps have one-second resolution
+    for name in ("book.pdf", "book.epub"):
+        first, second = (tmp_path / "a" / name).read_bytes(), (tmp_path / "b" / name).read_bytes()
+        assert first == second, name
     assert PdfReader(tmp_path / "a" / "book.pdf").metadata["/CreationDate"] == "D:20231114221320Z"
+
+
+def test_without_source_date_epoch_the_dates_are_the_build_time(
+    small_book: Path, tmp_path: Path
+) -> None:
+    code, _, stderr = run_cli("build", "--out", tmp_path, cwd=small_book)
+    assert code == 0, stderr
+    today = time.strftime("%Y%m%d", time.gmtime())
+    assert PdfReader(tmp_path / "book.pdf").metadata["/CreationDate"].startswith(f"D:{today}")
+    with zipfile.ZipFile(tmp_path / "book.epub") as zf:
+        opf = zf.read("EPUB/content.opf").decode("utf-8")
+    assert f'<meta property="dcterms:modified">{time.strftime("%Y-%m-%d", time.gmtime())}T' in opf
 
 
 def test_source_date_epoch_sets_the_epub_modified_date(
@@ -350,3 +361,51 @@ def test_seeds_build_with_only_their_dead_site_links_as_warnings(seeds_build: Bu
     ]
     notes = [line for line in seeds_build.stderr.splitlines() if ": note: " in line]
     assert [n.split("-> ")[1] for n in notes] == [f"'{e}'" for e in ("🏋️", "🔥", "💪")]
+
+
+# --- a failure at any stage leaves the previous outputs as they were -------------------------
+
+
+def _fail_rendering(target: str) -> Callable[..., object]:
+    def render(*args: object, **_kwargs: object) -> object:
+        destination = next(a for a in args if isinstance(a, Path))
+        destination.write_bytes(b"half a file")  # as a renderer dying mid-write would
+        raise OSError(28, "No space left on device", str(destination))
+
+    return render
+
+
+STAGE_FAILURES = {
+    "load: invalid front matter": ("broken.md", "---\ntitle: [unclosed\n---\n", None),
+    "convert: nesting too deep": (
+        "deep.md",
+        "# Deep\n\n" + "".join("    " * i + "- item\n" for i in range(400)),
+        None,
+    ),
+    "strict: a warning during conversion": ("warns.md", "# W\n\n![Gone](gone.png)\n", None),
+    "epub: the disk fills up": (None, None, "render_epub"),
+    "pdf: the disk fills up": (None, None, "render_pdf"),
+}
+
+
+@pytest.mark.parametrize("stage", STAGE_FAILURES)
+def test_a_build_failing_at_any_stage_leaves_the_outputs_byte_identical(
+    tmp_path: Path, stage: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = copy_book("seedlike", tmp_path)
+    code, _, stderr = run_cli("build", "--out", "out", cwd=book)
+    assert code == 0, stderr
+    before = files_under(book / "out")
+    name, text, renderer = STAGE_FAILURES[stage]
+    if name is not None and text is not None:
+        (book / "content" / name).write_text(text, encoding="utf-8")
+    if renderer is not None:
+        monkeypatch.setattr(f"guidebook.build.{renderer}", _fail_rendering(renderer))
+    strict = ["--strict"] if stage.startswith("strict") else []
+    code, _, stderr = run_cli("build", *strict, "--out", "out", cwd=book)
+    assert code == 1
+    assert "Traceback" not in stderr
+    assert files_under(book / "out") == before  # same names, same bytes, no temporary files
+    if renderer is not None:
+        assert "make_book: error: cannot write out/.guidebook-" in stderr
+        assert ": No space left on device; no output was replaced" in stderr

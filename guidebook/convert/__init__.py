@@ -38,8 +38,9 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
             html = converter.convert(chapter.markdown)
         except RecursionError:  # Python-Markdown recurses once per level of nesting
             reporter.error(
-                "lists or quotes are nested too deeply to convert (hundreds of levels); "
-                "flatten the structure",
+                "lists or quotes are nested too deeply to convert (hundreds of levels), or a "
+                "definition list runs for hundreds of items without a blank line; flatten the "
+                "structure or put blank lines between the items",
                 chapter.path,
             )
             converter, html = MarkdownConverter(), ""  # the old one may be mid-parse
