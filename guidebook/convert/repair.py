@@ -112,13 +112,18 @@ def _holds_flow(element: etree._Element) -> bool:
     return False
 
 
+def _box_leading_text(parent: etree._Element, tag: str) -> None:
+    """Text before a list's first child goes into a new first `tag` element."""
+    if (parent.text or "").strip():
+        box = etree.Element(tag)
+        box.text = parent.text
+        parent.insert(0, box)
+    parent.text = None
+
+
 def _gather_into_items(listing: etree._Element) -> None:
     """Text and elements loose inside a list join the item before them (or a new first one)."""
-    if (listing.text or "").strip():
-        item = etree.Element("li")
-        item.text = listing.text
-        listing.insert(0, item)
-    listing.text = None
+    _box_leading_text(listing, "li")
     current = None
     for child in list(listing):
         if child.tag == "li":
@@ -138,11 +143,7 @@ def _gather_into_items(listing: etree._Element) -> None:
 
 def _gather_into_definitions(listing: etree._Element) -> None:
     """Every dl child a dt or dd, starting with a dt and ending with a dd."""
-    if (listing.text or "").strip():
-        definition = etree.Element("dd")
-        definition.text = listing.text
-        listing.insert(0, definition)
-    listing.text = None
+    _box_leading_text(listing, "dd")
     for child in list(listing):
         if child.tag not in ("dt", "dd"):
             if not isinstance(child.tag, str):
