@@ -162,3 +162,12 @@ def test_the_writers_words_survive_in_both_outputs(pasted_book: Path) -> None:
     for words in SURVIVING_WORDS:
         assert words in epub_text, words
         assert words in pdf_text, words
+
+
+def test_no_empty_heading_is_left_behind(pasted_book: Path) -> None:
+    headings = [
+        el
+        for el in chapter_xhtml(pasted_book).iter()
+        if isinstance(el.tag, str) and etree.QName(el).localname in ("h1", "h2", "h3", "h4")
+    ]
+    assert headings and all("".join(h.itertext()).strip() for h in headings)

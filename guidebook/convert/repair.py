@@ -4,7 +4,8 @@ The sanitiser's HTML5 parser already closes paragraphs before blocks, moves stra
 tables and drops table cells outside tables. It keeps markup that parses but breaks XHTML's
 content model, which pasted HTML is full of: a `<div>` inside `<b>`, a `<p>` inside a heading,
 list items outside any list, text or paragraphs loose inside a `<ul>`, a `<figcaption>` outside
-a figure. This pass fixes each in the way that keeps the writer's words and their order.
+a figure, an empty heading. This pass fixes each in the way that keeps the writer's words and
+their order.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ FLOW_ONLY = frozenset(
     ]
 )
 LISTS = frozenset({"ul", "ol"})
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements that only make sense inside a particular parent, and what they become elsewhere.
 ORPHANS = {"figcaption": ("figure", "p"), "summary": ("details", "p")}
 
@@ -89,6 +91,8 @@ ORPHANS = {"figcaption": ("figure", "p"), "summary": ("details", "p")}
 def repair_content_model(root: etree._Element) -> None:
     _wrap_orphans(root, {"li"}, "ul", LISTS | {"menu"})
     _wrap_orphans(root, {"dt", "dd"}, "dl", frozenset({"dl"}))
+    for heading in [e for e in root.iter(*HEADINGS) if not _has_content(e)]:
+        remove(heading)  # an empty heading (left by the parser) would open an empty section
     for element in reversed([e for e in root.iter() if isinstance(e.tag, str)]):
         if element.tag in ORPHANS:
             parent_tag, replacement = ORPHANS[element.tag]
@@ -101,6 +105,10 @@ def repair_content_model(root: etree._Element) -> None:
             _gather_into_items(element)
         elif element.tag == "dl":
             _gather_into_definitions(element)
+
+
+def _has_content(element: etree._Element) -> bool:
+    return bool("".join(element.itertext()).strip()) or element.find(".//img") is not None
 
 
 def _holds_flow(element: etree._Element) -> bool:
