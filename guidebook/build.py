@@ -59,8 +59,13 @@ def build_time() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
 
 
-def prepare(options: BuildOptions, reporter: Reporter, progress: Progress) -> Edition:
-    """Load and convert; raise BookError if the content has errors."""
+def prepare(
+    options: BuildOptions, reporter: Reporter, progress: Progress, for_print: bool | None = None
+) -> Edition:
+    """Load and convert; raise BookError if the content has errors.
+
+    `for_print` checks images against their printed size (default: when a PDF is wanted).
+    """
     started = time.perf_counter()
     book = load_book(options.content_dir, options.book_file, reporter)
     reporter.check()
@@ -71,7 +76,7 @@ def prepare(options: BuildOptions, reporter: Reporter, progress: Progress) -> Ed
     started = time.perf_counter()
     images = ImageOptions(
         remote=RemoteImages() if options.remote_images else None,
-        for_print="pdf" in options.formats,
+        for_print="pdf" in options.formats if for_print is None else for_print,
     )
     edition = convert_book(book, reporter, images)
     reporter.check()

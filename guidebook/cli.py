@@ -1,4 +1,6 @@
-"""Command line: `build` and `check`. Exit codes: 0 success, 1 content errors, 2 usage errors.
+"""Command line: `build`, `check`, and the printables `handouts`, `sheets` and `program`.
+
+Exit codes: 0 success, 1 content errors, 2 usage errors.
 
 Progress and diagnostics go to stderr; one summary line per output goes to stdout.
 """
@@ -13,9 +15,10 @@ from pathlib import Path
 from typing import cast
 
 from guidebook import __version__
-from guidebook.build import BuildOptions, build_book, prepare
+from guidebook.build import BuildOptions, Progress, build_book, prepare
 from guidebook.diagnostics import BookError, Reporter, UsageError, display_path
 from guidebook.model import TARGETS, Paper, Target
+from guidebook.printables.commands import PrintOptions, make_cards, make_handouts, make_sheets
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             prepare(options, reporter, progress)
             _finish_check(reporter)
             return 0
+        if args.command in PRINTABLES:
+            return _printables(args, reporter, progress)
         started = time.perf_counter()
         for output in build_book(options, reporter, progress):
             print(f"wrote {display_path(output.path)}: {output.summary}, {output.seconds:.1f} s")
@@ -78,6 +83,42 @@ def _warnings(reporter: Reporter) -> str:
 def _finish_check(reporter: Reporter) -> None:
     reporter.check()
     _progress(f"check passed, {_warnings(reporter)}")
+
+
+PRINTABLES = ("handouts", "sheets", "program")
+
+
+def _printables(args: argparse.Namespace, reporter: Reporter, progress: Progress) -> int:
+    options = PrintOptions(
+        content_dir=Path(args.content),
+        out_dir=Path(args.out),
+        paper=cast(Paper | None, args.paper),
+        book_file=Path(args.book) if args.book else None,
+        slugs=tuple(getattr(args, "slugs", ())),
+        workers=args.jobs,
+    )
+    if args.jobs < 0:
+        raise UsageError("-j: expected a number of processes (0: every core)")
+    started = time.perf_counter()
+    roster = Path(args.roster) if getattr(args, "roster", None) else None
+    if args.command == "handouts":
+        results = make_handouts(options, reporter, progress)
+    elif args.command == "sheets":
+        results = make_sheets(options, reporter, progress, roster)
+    else:
+        results = make_cards(options, reporter, progress, Path(args.file), roster, args.with_sheets)
+    seconds = time.perf_counter() - started
+    written = [r for r in results if r.pages and not r.error]
+    for result in written:
+        print(f"wrote {display_path(result.output)}: {result.pages} page{'s' * (result.pages > 1)}")
+    skipped = sum(r.skipped for r in results)
+    failed = sum(r.error is not None for r in results)
+    _progress(
+        f"done: {len(written)} written, {skipped} unchanged, {failed} failed, "
+        f"{_warnings(reporter)} ({seconds:.1f} s, {len(written) / seconds:.1f} PDFs/s)"
+    )
+    reporter.check()
+    return 0
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
@@ -158,4 +199,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     check = commands.add_parser("check", help="validate the content without writing anything")
     common(check)
+
+    def printable(name: str, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        common(sub)
+        sub.add_argument("--out", default="build", metavar="DIR", help="(default: build)")
+        sub.add_argument("--paper", choices=("a4", "letter"), help="(default: the book's)")
+        sub.add_argument(
+            "-j",
+            "--jobs",
+            type=int,
+            default=0,
+            metavar="N",
+            help="render with N processes (default 0: every core)",
+        )
+        return sub
+
+    handouts = printable("handouts", "one standalone PDF per chapter (<out>/handouts/)")
+    handouts.add_argument("slugs", nargs="*", metavar="SLUG", help="only these chapters")
+    sheets = printable("sheets", "one-page form sheet per exercise (<out>/sheets/)")
+    sheets.add_argument("slugs", nargs="*", metavar="SLUG", help="only these exercises")
+    sheets.add_argument("--roster", metavar="FILE", help="CSV of athletes: one sheet each")
+    program = printable("program", "one-page session cards from a program file (<out>/cards/)")
+    program.add_argument("file", metavar="FILE", help="the program (YAML)")
+    program.add_argument("--roster", metavar="FILE", help="CSV of athletes: one card each")
+    program.add_argument(
+        "--with-sheets", action="store_true", help="also the form sheets of its exercises"
+    )
     return parser

@@ -47,6 +47,13 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "there; without it they become plain text with a warning.",
     ),
     Field(
+        "chapter_url",
+        "str",
+        "Address of each chapter's web page with {slug} in it, e.g. "
+        "https://example.com/exercises/{slug}: form sheets print a QR code to it when the "
+        "chapter has no video. Default: site_url/{slug}.",
+    ),
+    Field(
         "paper",
         "choice",
         "PDF paper size: a4 or letter (the --paper option overrides).",
@@ -122,6 +129,17 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
             doc.lines.get("site_url"),
         )
         site_url = None
+    chapter_url = values.get("chapter_url")
+    if chapter_url is not None and not (
+        chapter_url.startswith(("https://", "http://")) and "{slug}" in chapter_url
+    ):
+        reporter.error(
+            "book file: chapter_url: expected an http(s):// address containing {slug}, got "
+            f"'{chapter_url}'",
+            path,
+            doc.lines.get("chapter_url"),
+        )
+        chapter_url = None
     cover = _cover(values.get("cover"), path, doc.lines.get("cover"), reporter)
     config = BookConfig(
         title=values.get("title", "Exercise Guide"),
@@ -135,6 +153,7 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
         publisher=values.get("publisher"),
         rights=values.get("rights"),
         site_url=site_url.rstrip("/") if site_url else None,
+        chapter_url=chapter_url,
         paper=values.get("paper", "a4"),
         chapter_start=values.get("chapter_start", "right"),
         output=values.get("output", "book"),

@@ -36,6 +36,7 @@ class BookConfig:
     publisher: str | None = None
     rights: str | None = None
     site_url: str | None = None
+    chapter_url: str | None = None  # a chapter's web page, with {slug}: QR codes on sheets
     paper: Paper = "a4"
     chapter_start: Literal["right", "any"] = "right"
     output: str = "book"

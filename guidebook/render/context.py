@@ -66,7 +66,7 @@ def book_view(
     for part, docs in edition.parts:
         views = []
         for doc in docs:
-            views.append(_chapter_view(doc, first, body_of))
+            views.append(chapter_view(doc, first, body_of))
             first = False
         parts.append(PartView(part.slug, part.title, tuple(views)))
     return BookView(
@@ -95,7 +95,7 @@ def _chapter_keywords(edition: Edition) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _chapter_view(
+def chapter_view(
     doc: ChapterDoc, first: bool, body_of: Callable[[ChapterDoc], str] | None
 ) -> ChapterView:
     chapter = doc.chapter

@@ -28,14 +28,19 @@ def builtin_assets() -> Path:
     return _builtin("assets")
 
 
-def template_env(book: Book) -> jinja2.Environment:
+def layout_folders(book: Book) -> tuple[Path, ...]:
+    """Where templates are looked up: the project's own `layouts/` first, then the built-in."""
     folders = []
     project = book.config.path.parent if book.config.path else book.content_dir.parent
     if (project / "layouts").is_dir() and (project / "layouts") != _builtin("layouts"):
         folders.append(project / "layouts")
     folders.append(_builtin("layouts"))
+    return tuple(folders)
+
+
+def template_env(book: Book) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        loader=jinja2.FileSystemLoader([str(f) for f in layout_folders(book)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

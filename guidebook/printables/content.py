@@ -1,0 +1,104 @@
+"""What a form sheet or session card shows of an exercise, taken from its converted chapter."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lxml import etree
+
+from guidebook.diagnostics import Reporter
+from guidebook.model import Asset, BookConfig, ChapterDoc, Edition
+from guidebook.printables.checklist import Group, checklist, condense
+
+
+@dataclass(frozen=True)
+class ExerciseSheet:
+    slug: str
+    title: str
+    kicker: tuple[str, ...]  # body part, equipment, difficulty
+    facts: tuple[tuple[str, str], ...]  # (label, value): target, secondary, equipment...
+    groups: tuple[Group, ...]
+    watch_for: tuple[str, ...]
+    thumbnail: Asset | None
+    link: str | None  # what the QR code opens
+    link_label: str | None  # "Video" or "Web page"
+
+
+def exercise_sheets(edition: Edition, reporter: Reporter) -> dict[str, ExerciseSheet]:
+    """Every exercise chapter of the book as sheet content, by slug."""
+    assets = {asset.name: asset for asset in edition.assets}
+    return {
+        doc.chapter.slug: _sheet(doc, edition.book.config, assets, reporter)
+        for doc in edition.chapters
+        if doc.chapter.kind == "exercise"
+    }
+
+
+def chapter_link(doc: ChapterDoc, config: BookConfig) -> tuple[str | None, str | None]:
+    """The chapter's demonstration video, else its page on the book's website, else nothing."""
+    video = (doc.chapter.video or "").strip()
+    if video.startswith(("https://", "http://")):
+        return video, "Video"
+    if config.chapter_url:
+        return config.chapter_url.replace("{slug}", doc.chapter.slug), "Web page"
+    if config.site_url:
+        return f"{config.site_url}/{doc.chapter.slug}", "Web page"
+    return None, None
+
+
+def _sheet(
+    doc: ChapterDoc, config: BookConfig, assets: Mapping[str, Asset], reporter: Reporter
+) -> ExerciseSheet:
+    chapter, info = doc.chapter, doc.chapter.exercise
+    root = etree.fromstring(f"<div>{doc.html}</div>")
+    steps = [_text(li) for li in root.xpath(".//section[contains(@class,'sec-steps')]//ol[1]/li")]
+    mistakes = [
+        condense(_text(li)) for li in root.xpath(".//section[contains(@class,'sec-mistakes')]//li")
+    ]
+    if not steps:
+        reporter.warning(
+            "no numbered steps under 'How to perform': the form sheet's checklist is empty",
+            chapter.path,
+        )
+    if chapter.video and not chapter.video.startswith(("https://", "http://")):
+        reporter.warning(
+            f"video: '{chapter.video}' is not an http(s) address; the sheet has no QR code for it",
+            chapter.path,
+        )
+    link, label = chapter_link(doc, config)
+    image = next(iter(root.iter("img")), None)
+    kicker = (
+        tuple(v for v in (info.body_part, ", ".join(info.equipment), info.difficulty) if v)
+        if info
+        else ()
+    )
+    facts = (
+        tuple(
+            (label_, value)
+            for label_, value in (
+                ("Target", ", ".join(info.target_muscles)),
+                ("Secondary", ", ".join(info.secondary_muscles)),
+                ("Equipment", ", ".join(info.equipment)),
+                ("Difficulty", info.difficulty or ""),
+            )
+            if value
+        )
+        if info
+        else ()
+    )
+    return ExerciseSheet(
+        slug=chapter.slug,
+        title=chapter.title,
+        kicker=kicker,
+        facts=facts,
+        groups=checklist(steps),
+        watch_for=tuple(m for m in mistakes if m),
+        thumbnail=assets.get(image.get("src", "")) if image is not None else None,
+        link=link,
+        link_label=label,
+    )
+
+
+def _text(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())

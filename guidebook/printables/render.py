@@ -1,0 +1,284 @@
+"""Render printables: a warm renderer per process, and the one-page fitting loop.
+
+A `Renderer` keeps what is costly to set up and the same for every sheet: WeasyPrint's font
+configuration (fonts are loaded once), the parsed stylesheets and the Jinja2 environment. A
+batch of 200 sheets then costs 200 layouts, not 200 start-ups.
+
+Sheets and cards must be exactly one page. A job that asks to fit is rendered at the first of
+the `FITS` that gives one page: each step sets the type smaller, the log grid shorter (never
+under 7 mm a row) or, last, shows fewer checklist lines ("+ 2 more in the handout"). The ruled
+notes area needs no fitting: it is drawn behind the page from the bottom up, and the opaque
+blocks of the form cover it down to the last one, so it fills whatever room is left.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from guidebook.model import Asset, Paper
+from guidebook.printables.content import ExerciseSheet
+from guidebook.printables.estimate import Estimate, first_fitting
+from guidebook.printables.qr import QrCode, find_placeholder, finisher
+from guidebook.render.fetcher import BASE_URL, SandboxFetcher
+from guidebook.render.resources import builtin_assets, static_assets
+
+PAPER_SIZE = {"a4": "A4", "letter": "Letter"}
+SHEET = "print/sheet.html.j2"
+PX_PER_MM = 96 / 25.4
+# Margins that centre the 184 x 253 mm box (inside 210 x 279 with 12.7 mm around) on the paper;
+# the box's bottom 6 mm are the footer's (a fixed element), so the flow stops above them.
+PAGE_MARGINS = {"a4": "22mm 13mm 28mm", "letter": "13.2mm 15.95mm 19.2mm"}
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How densely a one-page printable is set."""
+
+    density: int = 0  # CSS class density-N: smaller type and spacing
+    rows: int = 8  # log grid rows (each >= 7 mm)
+    thumbnail: bool = True
+    cues: int = 99  # checklist lines per group
+    mistakes: int = 99
+    sets: int = 99  # set cells per exercise on a session card
+
+
+FITS = (
+    Fit(),
+    Fit(rows=7),
+    Fit(density=1, rows=6),
+    Fit(density=2, rows=6),
+    Fit(density=3, rows=5, thumbnail=False),
+    Fit(density=3, rows=5, thumbnail=False, cues=5, mistakes=4),
+    Fit(density=3, rows=4, thumbnail=False, cues=4, mistakes=3, sets=6),
+    Fit(density=3, rows=4, thumbnail=False, cues=3, mistakes=2, sets=5),
+    Fit(density=3, rows=4, thumbnail=False, cues=2, mistakes=1, sets=4),
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to write: a layout, its data (plain, picklable) and the files it may load."""
+
+    template: str
+    context: Mapping[str, Any]
+    output: Path
+    assets: tuple[Asset, ...] = ()
+    one_page: bool = False
+    qr: str | None = None  # address to draw as a QR code (passed to the layout as `qr`)
+    label: str = ""  # how messages name it: "sheet for goblet-squat"
+    too_long: str = "shorten its text"  # what to do when it cannot fit one page
+    source: Path | None = None  # the chapter or program file messages point at
+
+
+@dataclass
+class Result:
+    output: Path
+    pages: int = 0
+    fit: Fit | None = None
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    skipped: bool = False  # unchanged since the last run (content-hash cache)
+
+
+class Renderer:
+    def __init__(
+        self,
+        layout_folders: tuple[Path, ...],
+        paper: Paper,
+        budgets: list[tuple[Estimate, float]] | None = None,
+    ) -> None:
+        self.paper = paper
+        self.fonts = FontConfiguration()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(f) for f in layout_folders]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._sheet_budgets = budgets  # measured on first use unless given
+        self.static = {a.name: a for a in static_assets("pdf")}
+        css = builtin_assets() / "css"
+        self.static["css/printable.css"] = Asset(
+            "css/printable.css", css / "printable.css", "text/css"
+        )
+        fetcher = SandboxFetcher(self.static)
+        self.stylesheets = {
+            name: [
+                CSS(
+                    string=(css / sheet).read_text(encoding="utf-8"),
+                    base_url=f"{BASE_URL}css/{sheet}",
+                    url_fetcher=fetcher,
+                    font_config=self.fonts,
+                )
+                for sheet in sheets
+            ]
+            for name, sheets in {
+                "printable": ("printable.css",),
+                "handout": ("base.css", "pdf.css", "handout.css"),
+            }.items()
+        }
+
+    def render(self, job: Job) -> Result:
+        result = Result(job.output)
+        with _captured(result.warnings):
+            try:
+                self._render(job, result)
+            except (jinja2.TemplateError, OSError, ValueError) as exc:
+                result.error = f"{type(exc).__name__}: {exc}"
+        return result
+
+    def _render(self, job: Job, result: Result) -> None:
+        fits: tuple[Fit, ...] = FITS if job.one_page else (Fit(),)
+        assets = {**self.static, **{a.name: a for a in job.assets}}
+        fetcher = SandboxFetcher(assets)
+        context = {
+            **job.context,
+            "paper": PAPER_SIZE[self.paper],
+            "margins": PAGE_MARGINS[self.paper],
+            "qr": QrCode(job.qr) if job.qr else None,
+        }
+        template = self.env.get_template(job.template)
+        sheets = self.stylesheets["printable" if job.one_page else "handout"]
+        if job.template == SHEET and job.one_page:
+            sheet = job.context["sheet"]
+            start = first_fitting(sheet.groups, sheet.watch_for, self.budgets())
+            if start and fits[start].cues < Fit().cues:
+                start -= 1  # before leaving lines out, make sure the estimate was not pessimistic
+            fits = fits[start:]
+        for fit in fits:
+            document = self._layout(template, context, fit, fetcher, sheets)
+            if len(document.pages) == 1 or not job.one_page:
+                qr, where = context["qr"], find_placeholder(document.pages[0])
+                _write_atomically(
+                    document, job.output, finisher(qr, where) if qr and where else None
+                )
+                result.pages, result.fit = len(document.pages), fit
+                break
+        else:
+            result.error = (
+                f"does not fit on one page even set at its smallest ({len(document.pages)} "
+                f"pages); {job.too_long}"
+            )
+        result.warnings.extend(f"refused to load '{url}'" for url in fetcher.refused)
+
+    def budgets(self) -> list[tuple[Estimate, float]]:
+        """Per density: the height left for the checklist row on a sheet (measured once)."""
+        if self._sheet_budgets is None:
+            probe = ExerciseSheet(
+                "probe",
+                "Probe",
+                ("Legs", "Barbell", "Beginner"),
+                (("Target", "Quadriceps"), ("Secondary", "Glutes, Core")),
+                (),
+                (),
+                None,
+                "https://example.org/probe",
+                "Web page",
+            )
+            context = {
+                "sheet": probe,
+                "athlete": None,
+                "one_rm": None,
+                "book_title": "Probe",
+                "language": "en",
+                "paper": PAPER_SIZE[self.paper],
+                "margins": PAGE_MARGINS[self.paper],
+                "qr": QrCode(probe.link or ""),
+            }
+            template = self.env.get_template(SHEET)
+            fetcher = SandboxFetcher(self.static)
+            self._sheet_budgets = []
+            for fit in FITS:
+                page = self._layout(template, context, fit, fetcher, self.stylesheets["printable"])
+                budget = _spare_mm(page.pages[0]) + _box_height_mm(page.pages[0], "body")
+                self._sheet_budgets.append(
+                    (Estimate(min(fit.density, 3), fit.cues, fit.mistakes), budget)
+                )
+        return self._sheet_budgets
+
+    def _layout(
+        self,
+        template: jinja2.Template,
+        context: Mapping[str, Any],
+        fit: Fit,
+        fetcher: SandboxFetcher,
+        sheets: list[CSS],
+    ) -> Any:
+        html = template.render(**context, fit=fit)
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+            stylesheets=sheets, font_config=self.fonts
+        )
+
+
+def _flow_boxes(page: Any) -> list[Any]:
+    """The top-level blocks of a page's body, in order."""
+    boxes: list[Any] = []
+    for html_box in page._page_box.children:
+        for body_box in getattr(html_box, "children", ()):
+            boxes.extend(getattr(body_box, "children", ()))
+    return boxes
+
+
+def _spare_mm(page: Any) -> float:
+    """Empty height between the last in-flow block and the bottom of the content area."""
+    area = page._page_box
+    limit = area.content_box_y() + area.height
+    flow = [b for b in _flow_boxes(page) if b.style["position"] not in ("fixed", "absolute")]
+    bottom = max((b.position_y + b.margin_height() for b in flow), default=limit)
+    return float(limit - bottom) / PX_PER_MM
+
+
+def _box_height_mm(page: Any, css_class: str) -> float:
+    for box in _flow_boxes(page):
+        if css_class in (box.element.get("class") or "").split():
+            return float(box.margin_height()) / PX_PER_MM
+    return 0.0
+
+
+def _write_atomically(document: Any, target: Path, finish: Any = None) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".guidebook-", suffix=".pdf", dir=target.parent)
+    os.close(handle)
+    try:
+        document.write_pdf(temp, finisher=finish)
+        os.replace(temp, target)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+
+
+class _Collect(logging.Handler):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().splitlines()[0].rstrip(": ")
+        if "guidebook refused" not in message:
+            self.sink.append(f"PDF renderer: {message}")
+
+
+@contextmanager
+def _captured(sink: list[str]) -> Iterator[None]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect(sink)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
