@@ -22,7 +22,7 @@ from pathlib import Path
 from guidebook import __version__
 from guidebook.model import Paper
 from guidebook.printables.estimate import Estimate
-from guidebook.printables.render import Job, Renderer, Result
+from guidebook.printables.render import SHEET, Job, Renderer, Result
 from guidebook.render.resources import builtin_assets
 
 CACHE_FILE = ".guidebook-cache.json"
@@ -68,7 +68,8 @@ def _render_all(
     renderer = Renderer(folders, paper)
     if workers <= 1:
         return [renderer.render(job) for job in jobs]
-    budgets = renderer.budgets()  # measured once here rather than in every worker
+    # Measured once here rather than in every worker (only sheets use them).
+    budgets = renderer.budgets() if any(job.template == SHEET for job in jobs) else None
     # fork: workers start with this process's imports (WeasyPrint is slow to import).
     context = multiprocessing.get_context("fork")
     chunk = max(1, min(8, len(jobs) // (workers * 4)))
@@ -85,7 +86,7 @@ _WORKER: Renderer | None = None
 
 
 def _start_worker(
-    folders: tuple[Path, ...], paper: Paper, budgets: list[tuple[Estimate, float]]
+    folders: tuple[Path, ...], paper: Paper, budgets: list[tuple[Estimate, float]] | None
 ) -> None:
     global _WORKER
     _WORKER = Renderer(folders, paper, budgets)
