@@ -20,7 +20,7 @@ from guidebook.diagnostics import Reporter, display_path
 from guidebook.frontmatter import split_front_matter
 from guidebook.metadata import find_bullet_metadata
 from guidebook.model import Book, Chapter, ChapterKind, ExerciseInfo, Part
-from guidebook.text import repair_mojibake, slugify
+from guidebook.text import decode_lenient, repair_mojibake, slugify
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _H1 = re.compile(r"^#(?!#)\s*(?P<title>.+?)\s*#*\s*$")
@@ -100,17 +100,7 @@ def read_source(path: Path, reporter: Reporter) -> str | None:
             path,
         )
         return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        text = data.decode("cp1252", errors="replace")
-        reporter.warning(
-            "the file is not UTF-8; read it as Windows-1252. Save it as UTF-8 to silence this",
-            path,
-            line,
-        )
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decode_lenient(data, path, reporter)
 
 
 def load_chapter(path: Path, content_dir: Path, reporter: Reporter) -> Chapter | None:

@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 import ftfy
+
+from guidebook.diagnostics import Reporter
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 
@@ -88,3 +91,20 @@ def line_of(text: str, needle: str) -> int | None:
     """The 1-based line where `needle` first occurs in `text`, for messages."""
     index = text.find(needle) if needle else -1
     return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def decode_lenient(data: bytes, path: Path, reporter: Reporter, what: str = "") -> str:
+    """UTF-8 (BOM allowed), else Windows-1252 with a warning naming the first bad line; newlines
+    made "\\n". `what` prefixes the warning ("roster: ")."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        text = data.decode("cp1252", errors="replace")
+        reporter.warning(
+            f"{what}the file is not UTF-8; read it as Windows-1252. Save it as UTF-8 to "
+            "silence this",
+            path,
+            line,
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")

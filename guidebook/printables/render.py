@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from guidebook.printables.content import ExerciseSheet
 from guidebook.printables.estimate import Estimate, first_fitting
 from guidebook.printables.qr import QrCode, find_placeholder, finisher
 from guidebook.render.fetcher import BASE_URL, SandboxFetcher
+from guidebook.render.pdf import weasyprint_logs_to
 from guidebook.render.resources import builtin_assets, static_assets
 
 PAPER_SIZE = {"a4": "A4", "letter": "Letter"}
@@ -270,15 +271,5 @@ class _Collect(logging.Handler):
             self.sink.append(f"PDF renderer: {message}")
 
 
-@contextmanager
-def _captured(sink: list[str]) -> Iterator[None]:
-    logger = logging.getLogger("weasyprint")
-    handler = _Collect(sink)
-    propagate = logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
+def _captured(sink: list[str]) -> AbstractContextManager[None]:
+    return weasyprint_logs_to(_Collect(sink))

@@ -23,6 +23,7 @@ from guidebook.diagnostics import Reporter
 from guidebook.model import Chapter
 from guidebook.printables.exercises import ExerciseIndex
 from guidebook.printables.model import Athlete, Roster
+from guidebook.text import decode_lenient
 
 NAME_COLUMNS = ("name", "athlete")
 MAX_ONE_REP_MAX = 1000.0  # exclusive, in kg or lb
@@ -46,18 +47,7 @@ def read_text(path: Path, reporter: Reporter, what: str) -> str | None:
             path,
         )
         return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        text = data.decode("cp1252", errors="replace")
-        reporter.warning(
-            f"{what}: the file is not UTF-8; read it as Windows-1252. "
-            "Save it as UTF-8 to silence this",
-            path,
-            line,
-        )
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decode_lenient(data, path, reporter, f"{what}: ")
 
 
 def parse_number(text: str) -> float | None:

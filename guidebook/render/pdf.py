@@ -98,8 +98,14 @@ class _ToReporter(logging.Handler):
 @contextmanager
 def captured_warnings(reporter: Reporter, assets: Mapping[str, Asset]) -> Iterator[None]:
     """WeasyPrint logs problems instead of raising; count them as our warnings."""
+    with weasyprint_logs_to(_ToReporter(reporter, assets)):
+        yield
+
+
+@contextmanager
+def weasyprint_logs_to(handler: logging.Handler) -> Iterator[None]:
+    """Route WeasyPrint's log records to `handler` alone while the block runs."""
     logger = logging.getLogger("weasyprint")
-    handler = _ToReporter(reporter, assets)
     old_propagate = logger.propagate
     logger.addHandler(handler)
     logger.propagate = False
