@@ -20,8 +20,11 @@ from guidebook.diagnostics import Reporter
 from guidebook.model import Asset, ChapterDoc, Edition, Paper
 from guidebook.printables.batch import Batch
 from guidebook.printables.content import ExerciseSheet, chapter_link, exercise_sheets
+from guidebook.printables.exercises import ExerciseIndex
 from guidebook.printables.model import Athlete, Program, Roster
+from guidebook.printables.program import read_program, working_load
 from guidebook.printables.render import Job, Result
+from guidebook.printables.roster import read_roster
 from guidebook.render.context import chapter_view
 from guidebook.render.resources import layout_folders
 from guidebook.text import slugify
@@ -90,9 +93,6 @@ def make_cards(
     roster: Path | None = None,
     with_sheets: bool = False,
 ) -> list[Result]:
-    from guidebook.printables.exercises import ExerciseIndex
-    from guidebook.printables.program import read_program
-
     edition = _prepare(options, reporter, progress)
     index = ExerciseIndex.from_chapters(edition.book.chapters)
     program = read_program(program_file, index, reporter)
@@ -150,8 +150,6 @@ def card_jobs(
     edition: Edition,
     out_dir: Path,
 ) -> list[Job]:
-    from guidebook.printables.program import working_load
-
     cfg = edition.book.config
     jobs = []
     for athlete in athletes:
@@ -224,9 +222,6 @@ def _choose(
 def _read_roster(path: Path | None, edition: Edition, reporter: Reporter) -> list[Athlete | None]:
     if path is None:
         return [None]
-    from guidebook.printables.exercises import ExerciseIndex
-    from guidebook.printables.roster import read_roster
-
     roster: Roster | None = read_roster(
         path, ExerciseIndex.from_chapters(edition.book.chapters), reporter
     )
