@@ -22,8 +22,8 @@ from guidebook.printables.batch import Batch
 from guidebook.printables.content import ExerciseSheet, chapter_link, exercise_sheets
 from guidebook.printables.exercises import ExerciseIndex
 from guidebook.printables.model import Athlete, Program, Roster
-from guidebook.printables.program import read_program, working_load
-from guidebook.printables.render import Job, Result
+from guidebook.printables.program import format_number, read_program, working_load
+from guidebook.printables.render import SHEET, Job, Result
 from guidebook.printables.roster import read_roster
 from guidebook.render.context import chapter_view
 from guidebook.render.resources import layout_folders
@@ -124,11 +124,11 @@ def sheet_jobs(
             one_rm = athlete.one_rep_max.get(sheet.slug) if athlete else None
             jobs.append(
                 Job(
-                    "print/sheet.html.j2",
+                    SHEET,
                     {
                         "sheet": sheet,
                         "athlete": athlete.name if athlete else None,
-                        "one_rm": _weight(one_rm, "") if one_rm else None,
+                        "one_rm": format_number(one_rm) if one_rm else None,
                         "book_title": cfg.title,
                         "language": cfg.language,
                     },
@@ -278,8 +278,3 @@ def _handout_body(doc: ChapterDoc, docs: dict[str, ChapterDoc], edition: Edition
         else:
             unwrap(link)
     return to_xhtml(root)
-
-
-def _weight(value: float, units: str) -> str:
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return f"{text} {units}".strip()
