@@ -56,6 +56,11 @@ class ExerciseInfo:
     category: str | None = None
     extra: tuple[tuple[str, str], ...] = ()  # other bold labels, e.g. ("Force", "Push")
 
+    def kicker_parts(self) -> tuple[str, ...]:
+        """Body part, equipment and difficulty, as printed above an exercise's title."""
+        parts = (self.body_part, ", ".join(self.equipment), self.difficulty)
+        return tuple(part for part in parts if part)
+
     def rows(self) -> tuple[tuple[str, str], ...]:
         """Label/value pairs for the metadata box, in reading order, empty ones left out."""
         rows = (

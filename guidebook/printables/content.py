@@ -11,6 +11,9 @@ from guidebook.diagnostics import Reporter
 from guidebook.model import Asset, BookConfig, ChapterDoc, Edition
 from guidebook.printables.checklist import Group, checklist, condense
 
+# The metadata rows a sheet prints (body part is already in the kicker above the title).
+SHEET_FACTS = ("Target", "Secondary", "Equipment", "Difficulty")
+
 
 @dataclass(frozen=True)
 class ExerciseSheet:
@@ -68,25 +71,8 @@ def _sheet(
         )
     link, label = chapter_link(doc, config)
     image = next(iter(root.iter("img")), None)
-    kicker = (
-        tuple(v for v in (info.body_part, ", ".join(info.equipment), info.difficulty) if v)
-        if info
-        else ()
-    )
-    facts = (
-        tuple(
-            (label_, value)
-            for label_, value in (
-                ("Target", ", ".join(info.target_muscles)),
-                ("Secondary", ", ".join(info.secondary_muscles)),
-                ("Equipment", ", ".join(info.equipment)),
-                ("Difficulty", info.difficulty or ""),
-            )
-            if value
-        )
-        if info
-        else ()
-    )
+    kicker = info.kicker_parts() if info else ()
+    facts = tuple((k, v) for k, v in info.rows() if k in SHEET_FACTS) if info else ()
     return ExerciseSheet(
         slug=chapter.slug,
         title=chapter.title,

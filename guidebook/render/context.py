@@ -101,10 +101,7 @@ def chapter_view(
     chapter = doc.chapter
     info = chapter.exercise
     if chapter.kind == "exercise" and info is not None:
-        kicker = (
-            " · ".join(x for x in (info.body_part, ", ".join(info.equipment), info.difficulty) if x)
-            or "Exercise"
-        )
+        kicker = " · ".join(info.kicker_parts()) or "Exercise"
     else:
         kicker = "Exercise" if chapter.kind == "exercise" else "Guide"
     return ChapterView(
