@@ -36,6 +36,7 @@ from guidebook.render.resources import builtin_assets, static_assets
 
 PAPER_SIZE = {"a4": "A4", "letter": "Letter"}
 SHEET = "print/sheet.html.j2"
+STYLESHEETS = {"printable": ("printable.css",), "handout": ("base.css", "pdf.css", "handout.css")}
 PX_PER_MM = 96 / 25.4
 # Margins that centre the 184 x 253 mm box (inside 210 x 279 with 12.7 mm around) on the paper;
 # the box's bottom 6 mm are the footer's (a fixed element), so the flow stops above them.
@@ -114,22 +115,24 @@ class Renderer:
         self.static["css/printable.css"] = Asset(
             "css/printable.css", css / "printable.css", "text/css"
         )
-        fetcher = SandboxFetcher(self.static)
-        self.stylesheets = {
-            name: [
+        self._parsed: dict[str, list[CSS]] = {}
+
+    def stylesheets(self, kind: str) -> list[CSS]:
+        """The parsed stylesheets of one kind of printable, parsed on first use: a worker that
+        only prints sheets never loads the book's text fonts for handouts."""
+        if kind not in self._parsed:
+            css = builtin_assets() / "css"
+            fetcher = SandboxFetcher(self.static)
+            self._parsed[kind] = [
                 CSS(
                     string=(css / sheet).read_text(encoding="utf-8"),
                     base_url=f"{BASE_URL}css/{sheet}",
                     url_fetcher=fetcher,
                     font_config=self.fonts,
                 )
-                for sheet in sheets
+                for sheet in STYLESHEETS[kind]
             ]
-            for name, sheets in {
-                "printable": ("printable.css",),
-                "handout": ("base.css", "pdf.css", "handout.css"),
-            }.items()
-        }
+        return self._parsed[kind]
 
     def render(self, job: Job) -> Result:
         result = Result(job.output)
@@ -151,7 +154,7 @@ class Renderer:
             "qr": QrCode(job.qr) if job.qr else None,
         }
         template = self.env.get_template(job.template)
-        sheets = self.stylesheets["printable" if job.one_page else "handout"]
+        sheets = self.stylesheets("printable" if job.one_page else "handout")
         if job.template == SHEET and job.one_page:
             sheet = job.context["sheet"]
             start = first_fitting(sheet.groups, sheet.watch_for, self.budgets())
@@ -202,7 +205,7 @@ class Renderer:
             fetcher = SandboxFetcher(self.static)
             self._sheet_budgets = []
             for fit in FITS:
-                page = self._layout(template, context, fit, fetcher, self.stylesheets["printable"])
+                page = self._layout(template, context, fit, fetcher, self.stylesheets("printable"))
                 budget = _spare_mm(page.pages[0]) + _box_height_mm(page.pages[0], "body")
                 self._sheet_budgets.append(
                     (Estimate(min(fit.density, 3), fit.cues, fit.mistakes), budget)
