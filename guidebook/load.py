@@ -20,7 +20,7 @@ from guidebook.diagnostics import Reporter, display_path
 from guidebook.frontmatter import split_front_matter
 from guidebook.metadata import find_bullet_metadata
 from guidebook.model import Book, Chapter, ChapterKind, ExerciseInfo, Part
-from guidebook.text import decode_lenient, repair_mojibake, slugify
+from guidebook.text import read_text_file, repair_mojibake, slugify
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _H1 = re.compile(r"^#(?!#)\s*(?P<title>.+?)\s*#*\s*$")
@@ -88,19 +88,9 @@ def discover(content_dir: Path, reporter: Reporter) -> list[Path]:
 
 
 def read_source(path: Path, reporter: Reporter) -> str | None:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reporter.error(f"cannot read the file: {exc.strerror}", path)
-        return None
-    if b"\x00" in data:
-        reporter.error(
-            "this is not a text file (it contains NUL bytes); remove it or rename "
-            "it so it does not end in .md",
-            path,
-        )
-        return None
-    return decode_lenient(data, path, reporter)
+    return read_text_file(
+        path, reporter, not_text="remove it or rename it so it does not end in .md"
+    )
 
 
 def load_chapter(path: Path, content_dir: Path, reporter: Reporter) -> Chapter | None:

@@ -108,3 +108,20 @@ def decode_lenient(data: bytes, path: Path, reporter: Reporter, what: str = "") 
             line,
         )
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text_file(
+    path: Path, reporter: Reporter, what: str = "", not_text: str = "save it as UTF-8 text"
+) -> str | None:
+    """A text file's contents (see `decode_lenient`), or None after reporting why not: it
+    cannot be read, or it holds NUL bytes (`not_text` says what to do). `what` prefixes
+    every message ("roster: ")."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reporter.error(f"{what}cannot read the file: {exc.strerror}", path)
+        return None
+    if b"\x00" in data:
+        reporter.error(f"{what}this is not a text file (it contains NUL bytes); {not_text}", path)
+        return None
+    return decode_lenient(data, path, reporter, what)

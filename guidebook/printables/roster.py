@@ -23,7 +23,7 @@ from guidebook.diagnostics import Reporter
 from guidebook.model import Chapter
 from guidebook.printables.exercises import ExerciseIndex
 from guidebook.printables.model import Athlete, Roster
-from guidebook.text import decode_lenient
+from guidebook.text import read_text_file
 
 NAME_COLUMNS = ("name", "athlete")
 MAX_ONE_REP_MAX = 1000.0  # exclusive, in kg or lb
@@ -36,18 +36,7 @@ _NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
 
 def read_text(path: Path, reporter: Reporter, what: str) -> str | None:
     """The file's text with '\\n' line ends: UTF-8 (BOM or not), else Windows-1252 and a warning."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reporter.error(f"{what}: cannot read the file: {exc.strerror}", path)
-        return None
-    if b"\x00" in data:
-        reporter.error(
-            f"{what}: this is not a text file (it contains NUL bytes); save it as UTF-8 text",
-            path,
-        )
-        return None
-    return decode_lenient(data, path, reporter, f"{what}: ")
+    return read_text_file(path, reporter, f"{what}: ")
 
 
 def parse_number(text: str) -> float | None:
