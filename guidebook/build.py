@@ -16,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from guidebook.convert import ImageOptions, convert_book
 from guidebook.convert.remote import RemoteImages
-from guidebook.diagnostics import Reporter
+from guidebook.diagnostics import Reporter, display_path
 from guidebook.load import load_book
 from guidebook.model import Edition, Paper, Target
 from guidebook.render.document import PAPER_CSS
@@ -102,13 +104,18 @@ def build_book(options: BuildOptions, reporter: Reporter, progress: Progress) ->
             progress(f"rendering {target}...")
             final = options.out_dir / (name if target == "html" else f"{name}.{target}")
             temp = staging / final.name
-            if target == "pdf":
-                result = render_pdf(edition, temp, paper, when, reporter)
-                summary = f"{result.pages} pages, {PAPER_CSS[paper]}"
-            elif target == "epub":
-                summary = _chapters(render_epub(edition, temp, when))
-            else:
-                summary = _chapters(render_html(edition, temp, paper, when))
+            _check_replaceable(final, reporter)
+            try:
+                if target == "pdf":
+                    result = render_pdf(edition, temp, paper, when, reporter)
+                    summary = f"{result.pages} pages, {PAPER_CSS[paper]}"
+                elif target == "epub":
+                    summary = _chapters(render_epub(edition, temp, when))
+                else:
+                    summary = _chapters(render_html(edition, temp, paper, when))
+                    (temp / HTML_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            except jinja2.TemplateError as exc:
+                _layout_error(exc, reporter)
             outputs.append((temp, final, summary, time.perf_counter() - started))
         reporter.check()  # --strict: renderer warnings fail the build before anything moves
         for temp, final, _summary, _seconds in outputs:
@@ -124,10 +131,46 @@ def _chapters(count: int) -> str:
     return f"{count} chapter{'s' if count != 1 else ''}"
 
 
+# An HTML output folder carries this file; only a folder that has it is ever replaced.
+HTML_MARKER = ".guidebook-output"
+MARKER_TEXT = "Written by guidebook; the next build replaces this whole folder.\n"
+
+
+def _check_replaceable(final: Path, reporter: Reporter) -> None:
+    """Refuse, before rendering, to replace anything the builder did not write itself."""
+    if not final.exists() and not final.is_symlink():
+        return
+    foreign = (
+        final.is_symlink()
+        or (final.is_dir() and not (final / HTML_MARKER).is_file())
+        or (not final.is_dir() and not final.is_file())
+    )
+    if final.suffix in (".pdf", ".epub") and final.is_dir():
+        foreign = True
+    if foreign:
+        reporter.error(
+            f"'{display_path(final)}' exists and was not written by this builder; "
+            "move it away or choose another --out or 'output:'"
+        )
+        reporter.check()
+
+
+def _layout_error(exc: jinja2.TemplateError, reporter: Reporter) -> None:
+    filename: str | None = getattr(exc, "filename", None)  # set on syntax errors only
+    line: int | None = getattr(exc, "lineno", None)
+    where = Path(filename) if filename else None
+    reporter.error(
+        f"layout: {exc.message or type(exc).__name__}; fix the template or remove the override",
+        where,
+        line,
+    )
+    reporter.check()
+
+
 def _replace(temp: Path, final: Path) -> None:
     if temp.is_dir():
-        if final.exists():
+        if final.is_dir() and not final.is_symlink() and (final / HTML_MARKER).is_file():
             shutil.rmtree(final)
-        temp.rename(final)
+        temp.rename(final)  # fails, rather than overwrites, if anything else is there
     else:
         os.replace(temp, final)

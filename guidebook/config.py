@@ -8,6 +8,7 @@ raw here and resolved by `load`, which knows the chapters.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +142,15 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
         )
         chapter_url = None
     cover = _cover(values.get("cover"), path, doc.lines.get("cover"), reporter)
+    output = values.get("output", "book")
+    if not OUTPUT_NAME.fullmatch(output):
+        reporter.error(
+            f"book file: output: '{output}' is not a plain file name; use letters, digits, "
+            "'-', '_' and '.', not starting with '.' or '-' and without '/' (e.g. 'my-book')",
+            path,
+            doc.lines.get("output"),
+        )
+        output = "book"
     config = BookConfig(
         title=values.get("title", "Exercise Guide"),
         subtitle=values.get("subtitle"),
@@ -156,7 +166,7 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
         chapter_url=chapter_url,
         paper=values.get("paper", "a4"),
         chapter_start=values.get("chapter_start", "right"),
-        output=values.get("output", "book"),
+        output=output,
         cover=cover,
         path=path,
     )
@@ -167,6 +177,9 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
         doc.lines.get(order_key) if order_key else None,
     )
 
+
+# A base name only: no folder separators, no '.'/'..', no hidden or option-like names.
+OUTPUT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 
 # Stores' floor for the short side of a cover (Apple: 1400 px; KDP's ideal is 1600 x 2560).
 COVER_MIN_SHORT_SIDE = 1400

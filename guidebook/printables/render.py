@@ -32,7 +32,7 @@ from guidebook.printables.estimate import Estimate, first_fitting
 from guidebook.printables.qr import QrCode, find_placeholder, finisher
 from guidebook.render.fetcher import BASE_URL, SandboxFetcher
 from guidebook.render.pdf import weasyprint_logs_to
-from guidebook.render.resources import builtin_assets, static_assets
+from guidebook.render.resources import builtin_assets, sandboxed_env, static_assets
 
 PAPER_SIZE = {"a4": "A4", "letter": "Letter"}
 SHEET = "print/sheet.html.j2"
@@ -102,13 +102,7 @@ class Renderer:
     ) -> None:
         self.paper = paper
         self.fonts = FontConfiguration()
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(f) for f in layout_folders]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self.env = sandboxed_env(layout_folders)
         self._sheet_budgets = budgets  # measured on first use unless given
         self.static = {a.name: a for a in static_assets("pdf")}
         css = builtin_assets() / "css"

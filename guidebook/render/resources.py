@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from guidebook.model import Asset, Book
 
@@ -39,8 +40,15 @@ def layout_folders(book: Book) -> tuple[Path, ...]:
 
 
 def template_env(book: Book) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(f) for f in layout_folders(book)]),
+    return sandboxed_env(layout_folders(book))
+
+
+def sandboxed_env(folders: tuple[Path, ...]) -> jinja2.Environment:
+    """Every template, built-in or a book's override, renders in Jinja's immutable sandbox:
+    no attribute walks to Python internals (`__class__`, `__globals__`, ...), no calls that
+    mutate the context, nothing but the values the renderer passes."""
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

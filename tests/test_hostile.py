@@ -1,0 +1,107 @@
+"""Hostile content folders: a book file or layout override that arrives with downloaded
+content must not touch anything outside --out nor run code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+def _project(tmp_path: Path, book_yml: str) -> Path:
+    content = tmp_path / "proj" / "content"
+    content.mkdir(parents=True)
+    (content / "squat.md").write_text("# Squat\n\nText.\n", encoding="utf-8")
+    (content / "book.yml").write_text(book_yml, encoding="utf-8")
+    (tmp_path / "proj" / "notes.txt").write_text("keep\n", encoding="utf-8")
+    return content
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "name", ["..", ".", "../../x", "/tmp/abs-out", "a/b", ".hidden", "-rf", "x\\y", ""]
+)
+def test_output_must_be_a_plain_name(tmp_path: Path, name: str) -> None:
+    content = _project(tmp_path, f"title: T\noutput: '{name}'\n")
+    before = _tree(tmp_path)
+    out = tmp_path / "proj" / "build"
+    code, _out, err = run_cli(
+        "build", "--content", content, "--out", out, "--format", "html,epub", "-q"
+    )
+    assert code == 1
+    assert f"{content / 'book.yml'}:2: error: book file: output:" in err
+    assert "Traceback" not in err
+    assert _tree(tmp_path) == before  # nothing created, changed or deleted
+    assert not Path("/tmp/abs-out.epub").exists()
+
+
+def test_foreign_folder_in_out_is_never_replaced(tmp_path: Path) -> None:
+    content = _project(tmp_path, "title: T\n")
+    out = tmp_path / "proj" / "build"
+    (out / "book").mkdir(parents=True)
+    (out / "book" / "thesis.txt").write_text("years of work\n", encoding="utf-8")
+    code, _out, err = run_cli("build", "--content", content, "--out", out, "--format", "html")
+    assert code == 1
+    assert "was not written by this builder" in err
+    assert (out / "book" / "thesis.txt").read_text(encoding="utf-8") == "years of work\n"
+
+
+def test_own_html_folder_is_replaced(tmp_path: Path) -> None:
+    content = _project(tmp_path, "title: T\n")
+    out = tmp_path / "proj" / "build"
+    for _ in range(2):
+        code, _out, err = run_cli(
+            "build", "--content", content, "--out", out, "--format", "html", "-q"
+        )
+        assert code == 0, err
+    assert (out / "book" / "index.html").is_file()
+    assert (out / "book" / ".guidebook-output").is_file()
+
+
+def test_foreign_file_named_like_an_output_directory(tmp_path: Path) -> None:
+    content = _project(tmp_path, "title: T\n")
+    out = tmp_path / "proj" / "build"
+    (out / "book.epub").mkdir(parents=True)
+    (out / "book.epub" / "mine.txt").write_text("x", encoding="utf-8")
+    code, _out, _err = run_cli("build", "--content", content, "--out", out, "--format", "epub")
+    assert code == 1
+    assert (out / "book.epub" / "mine.txt").is_file()
+
+
+# Template-injection payloads: each would create MARKER if the template could run Python.
+PAYLOADS = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
+    "{{ joiner.__init__.__globals__['os'].popen('touch MARKER').read() }}",
+    "{{ self._TemplateReference__context.cycler.__init__.__globals__.os.system('touch MARKER') }}",
+    "{{ lipsum.__globals__['os'].system('touch MARKER') }}",
+    "{% set x = namespace() %}{{ x.__init__.__globals__ }}",
+    "{{ book.__class__.__init__.__globals__['os'].system('touch MARKER') }}",
+    "{% set d = {} %}{{ d.update({'a': 1}) }}",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_layout_override_cannot_run_code(tmp_path: Path, payload: str) -> None:
+    content = _project(tmp_path, "title: T\n")
+    marker = tmp_path / "proj" / "MARKER"
+    override = content / "layouts" / "shared"
+    override.mkdir(parents=True)
+    builtin = Path(__file__).parents[1] / "layouts" / "shared" / "titlepage.html.j2"
+    text = builtin.read_text(encoding="utf-8").replace("MARKER", str(marker))
+    (override / "titlepage.html.j2").write_text(
+        payload.replace("MARKER", str(marker)) + "\n" + text, encoding="utf-8"
+    )
+    out = tmp_path / "proj" / "build"
+    code, _out, err = run_cli(
+        "build", "--content", content, "--out", out, "--format", "html", cwd=tmp_path / "proj"
+    )
+    assert not marker.exists()
+    assert "Traceback" not in err
+    if code != 0:
+        assert "error: layout:" in err
