@@ -32,6 +32,33 @@ class Field:
     aliases: tuple[str, ...] = ()
 
 
+class SafeYamlLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader without aliases: `*name` can expand a few hundred bytes into
+    gigabytes (the "billion laughs"), and no book, chapter or program needs one."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "aliases (*name) are not allowed; write the value out in full",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def load_yaml_safely(text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for line numbers) and the data of one YAML document, without aliases."""
+    loader = SafeYamlLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+        return node, data
+    finally:
+        loader.dispose()
+
+
 @dataclass(frozen=True)
 class YamlDoc:
     """A parsed YAML mapping with the line of each top-level key (1-based, in the file)."""
@@ -45,8 +72,7 @@ def parse_yaml_mapping(
 ) -> YamlDoc | None:
     """Parse `text` as a YAML mapping; report a syntax error with its line and return None."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = load_yaml_safely(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark is not None else first_line

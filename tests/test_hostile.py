@@ -24,9 +24,10 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize(
-    "name", ["..", ".", "../../x", "/tmp/abs-out", "a/b", ".hidden", "-rf", "x\\y", ""]
+    "name", ["..", ".", "../../x", "ABSOLUTE", "a/b", ".hidden", "-rf", "x\\y", ""]
 )
 def test_output_must_be_a_plain_name(tmp_path: Path, name: str) -> None:
+    name = name.replace("ABSOLUTE", str(tmp_path / "abs-out"))
     content = _project(tmp_path, f"title: T\noutput: '{name}'\n")
     before = _tree(tmp_path)
     out = tmp_path / "proj" / "build"
@@ -37,7 +38,7 @@ def test_output_must_be_a_plain_name(tmp_path: Path, name: str) -> None:
     assert f"{content / 'book.yml'}:2: error: book file: output:" in err
     assert "Traceback" not in err
     assert _tree(tmp_path) == before  # nothing created, changed or deleted
-    assert not Path("/tmp/abs-out.epub").exists()
+    assert not (tmp_path / "abs-out.epub").exists()
 
 
 def test_foreign_folder_in_out_is_never_replaced(tmp_path: Path) -> None:
@@ -105,3 +106,34 @@ def test_layout_override_cannot_run_code(tmp_path: Path, payload: str) -> None:
     assert "Traceback" not in err
     if code != 0:
         assert "error: layout:" in err
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+)
+
+
+def test_yaml_alias_bomb_in_book_file_is_refused(tmp_path: Path) -> None:
+    content = _project(tmp_path, "title: T\n" + BOMB)
+    code, _out, err = run_cli("check", "--content", content)
+    assert code == 1
+    assert "aliases (*name) are not allowed" in err
+    assert "Traceback" not in err
+
+
+def test_yaml_alias_bomb_in_front_matter_is_refused(tmp_path: Path) -> None:
+    content = _project(tmp_path, "title: T\n")
+    (content / "squat.md").write_text("---\n" + BOMB + "---\n# Squat\n\nText.\n", encoding="utf-8")
+    code, _out, err = run_cli("check", "--content", content)
+    assert code == 1
+    assert f"{content / 'squat.md'}:3: error: front matter: invalid YAML: aliases" in err
+
+
+def test_yaml_alias_bomb_in_program_is_refused(tmp_path: Path) -> None:
+    content = _project(tmp_path, "title: T\n")
+    program = tmp_path / "proj" / "block.yml"
+    program.write_text(BOMB, encoding="utf-8")
+    code, _out, err = run_cli("program", program, "--content", content, "--out", tmp_path / "o")
+    assert code == 1
+    assert "aliases (*name) are not allowed" in err
+    assert not (tmp_path / "o").exists()

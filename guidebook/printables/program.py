@@ -30,6 +30,7 @@ from guidebook.model import Chapter
 from guidebook.printables.exercises import ExerciseIndex
 from guidebook.printables.model import Athlete, Load, Prescription, Program, Session, Units
 from guidebook.printables.roster import parse_number, read_text
+from guidebook.schema import SafeYamlLoader
 from guidebook.text import slugify
 
 PROGRAM_KEYS = ("title", "units", "round_to", "sessions")
@@ -173,7 +174,7 @@ class DuplicateKey:
     again: int
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(SafeYamlLoader):
     """A SafeLoader that builds `YamlMap`s and `YamlList`s and notes keys given twice."""
 
     def __init__(self, text: str) -> None:
