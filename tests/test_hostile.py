@@ -137,3 +137,18 @@ def test_yaml_alias_bomb_in_program_is_refused(tmp_path: Path) -> None:
     assert code == 1
     assert "aliases (*name) are not allowed" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_many_identical_headings_get_unique_ids_in_order() -> None:
+    from lxml import etree
+
+    from guidebook.convert.ids import assign_ids
+
+    # An explicit id that a generated suffix would also produce must not be given twice.
+    body = '<h2 id="same-3">Set</h2>' + "<h2>Same</h2>" * 20_000
+    root = etree.fromstring(f"<div>{body}</div>")
+    assign_ids(root, "c")
+    ids = [e.get("id") for e in root]
+    assert len(set(ids)) == len(ids)
+    assert ids[:4] == ["c--same-3", "c--same", "c--same-2", "c--same-4"]
+    assert ids[-1] == "c--same-20001"

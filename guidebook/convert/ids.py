@@ -17,7 +17,7 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 def assign_ids(root: etree._Element, slug: str) -> tuple[dict[str, str], tuple[Heading, ...]]:
     mapping: dict[str, str] = {}
-    used: set[str] = {slug, f"{slug}--title"}  # the chapter and its title keep these
+    used = _Names({slug, f"{slug}--title"})  # the chapter and its title keep these
     headings: list[Heading] = []
     for element in root.iter():
         if not isinstance(element.tag, str):
@@ -27,7 +27,7 @@ def assign_ids(root: etree._Element, slug: str) -> tuple[dict[str, str], tuple[H
         if original is None and not is_heading:
             continue
         name = slugify(original or "") or slugify(text_of(element)) or "section"
-        new_id = _unique(f"{slug}--{name}", used)
+        new_id = used.unique(f"{slug}--{name}")
         element.set("id", new_id)
         if original:
             mapping.setdefault(original, new_id)
@@ -39,10 +39,21 @@ def assign_ids(root: etree._Element, slug: str) -> tuple[dict[str, str], tuple[H
     return mapping, tuple(headings)
 
 
-def _unique(candidate: str, used: set[str]) -> str:
-    result, n = candidate, 2
-    while result in used:
-        result = f"{candidate}-{n}"
-        n += 1
-    used.add(result)
-    return result
+class _Names:
+    """Names in use; `unique` is linear overall: each candidate remembers the next suffix to
+    try, so 20,000 identical headings do not re-probe `-2` ... `-n` every time."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.used = set(taken)
+        self.next_suffix: dict[str, int] = {}
+
+    def unique(self, candidate: str) -> str:
+        result, n = candidate, self.next_suffix.get(candidate, 2)
+        if result in self.used:
+            result = f"{candidate}-{n}"
+            while result in self.used:
+                n += 1
+                result = f"{candidate}-{n}"
+            self.next_suffix[candidate] = n + 1
+        self.used.add(result)
+        return result
