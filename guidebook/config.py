@@ -18,6 +18,7 @@ from guidebook.diagnostics import Reporter
 from guidebook.imagefile import ImageProblem, inspect_image
 from guidebook.model import BookConfig
 from guidebook.schema import Field, parse_yaml_mapping, validate
+from guidebook.text import MAX_IMAGE_BYTES, MAX_TEXT_BYTES, read_regular
 
 BOOK_FILE_NAMES = ("book.yml", "book.yaml")
 
@@ -107,9 +108,12 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
     if path is None:
         return BookFile(BookConfig(), None, None, None)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeError) as exc:
-        reporter.error(f"cannot read the book file: {exc}", path)
+        text = read_regular(path, MAX_TEXT_BYTES).decode("utf-8")
+    except OSError as exc:
+        reporter.error(f"cannot read the book file: {exc.strerror}; give a YAML text file", path)
+        return BookFile(BookConfig(path=path), None, None, None)
+    except UnicodeError as exc:
+        reporter.error(f"cannot read the book file: {exc}; save it as UTF-8", path)
         return BookFile(BookConfig(path=path), None, None, None)
     doc = parse_yaml_mapping(text, path, 1, reporter, "book file")
     if doc is None:
@@ -202,7 +206,10 @@ def _cover(value: str | None, book_file: Path, line: int | None, reporter: Repor
         problem("does not exist (the path is relative to the book file)")
         return None
     try:
-        info = inspect_image(path.read_bytes())
+        info = inspect_image(read_regular(path, MAX_IMAGE_BYTES))
+    except OSError as exc:
+        problem(f"cannot be read: {exc.strerror}")
+        return None
     except ImageProblem as exc:
         problem(str(exc))
         return None

@@ -9,7 +9,9 @@ valid UTF-8, then ftfy handles what is left.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +112,34 @@ def decode_lenient(data: bytes, path: Path, reporter: Reporter, what: str = "") 
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+MAX_TEXT_BYTES = 16 * 1024 * 1024  # a chapter, book file, program or roster
+MAX_IMAGE_BYTES = 64 * 1024 * 1024
+
+
+class NotReadable(OSError):
+    """A path that is not a regular file, or one larger than the limit."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. A device (`/dev/zero`), FIFO,
+    socket or folder is refused before anything is read, so no input can block or stream
+    forever; a file that grows past `limit` while being read is refused too."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotReadable(0, "it is not a regular file (a device, pipe or folder)")
+        if info.st_size > limit:
+            raise NotReadable(0, f"it is {info.st_size // 2**20} MB; at most {limit // 2**20} MB")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise NotReadable(0, f"it is over {limit // 2**20} MB")
+        return data
+    finally:
+        os.close(fd)
+
+
 def read_text_file(
     path: Path, reporter: Reporter, what: str = "", not_text: str = "save it as UTF-8 text"
 ) -> str | None:
@@ -117,9 +147,9 @@ def read_text_file(
     cannot be read, or it holds NUL bytes (`not_text` says what to do). `what` prefixes
     every message ("roster: ")."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_TEXT_BYTES)
     except OSError as exc:
-        reporter.error(f"{what}cannot read the file: {exc.strerror}", path)
+        reporter.error(f"{what}cannot read the file: {exc.strerror}; give a text file", path)
         return None
     if b"\x00" in data:
         reporter.error(f"{what}this is not a text file (it contains NUL bytes); {not_text}", path)

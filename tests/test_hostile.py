@@ -152,3 +152,16 @@ def test_many_identical_headings_get_unique_ids_in_order() -> None:
     assert len(set(ids)) == len(ids)
     assert ids[:4] == ["c--same-3", "c--same", "c--same-2", "c--same-4"]
     assert ids[-1] == "c--same-20001"
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_book_file_that_is_not_a_regular_file_is_refused(tmp_path: Path, special: str) -> None:
+    import os
+
+    content = _project(tmp_path, "title: T\n")
+    if special == "fifo":
+        special = str(tmp_path / "fifo")
+        os.mkfifo(special)
+    code, _out, err = run_cli("check", "--content", content, "--book", special)
+    assert code == 1
+    assert "cannot read the book file: it is not a regular file" in err

@@ -29,7 +29,7 @@ from guidebook.imagefile import (
     print_resolution,
 )
 from guidebook.model import Asset, Chapter
-from guidebook.text import line_of, slugify
+from guidebook.text import MAX_IMAGE_BYTES, line_of, read_regular, slugify
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg"})
 
@@ -125,7 +125,11 @@ def _register(
     path = _local_path(parts.path, chapter.path.parent, content_dir)
     key = str(path)
     if key not in registry.by_source:
-        registry.add(key, path.stem, inspect_image(path.read_bytes()), chapter)
+        try:
+            data = read_regular(path, MAX_IMAGE_BYTES)
+        except OSError as exc:
+            raise ImageProblem(f"cannot be read: {exc.strerror}") from exc
+        registry.add(key, path.stem, inspect_image(data), chapter)
     return registry.by_source[key]
 
 
