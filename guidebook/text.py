@@ -149,7 +149,7 @@ def read_text_file(
     try:
         data = read_regular(path, MAX_TEXT_BYTES)
     except OSError as exc:
-        reporter.error(f"{what}cannot read the file: {exc.strerror}; give a text file", path)
+        reporter.error(f"{what}cannot read the file: {exc.strerror}", path)
         return None
     if b"\x00" in data:
         reporter.error(f"{what}this is not a text file (it contains NUL bytes); {not_text}", path)
