@@ -104,7 +104,7 @@ def build_book(options: BuildOptions, reporter: Reporter, progress: Progress) ->
             progress(f"rendering {target}...")
             final = options.out_dir / (name if target == "html" else f"{name}.{target}")
             temp = staging / final.name
-            _check_replaceable(final, reporter)
+            _check_replaceable(final, target == "html", reporter)
             try:
                 if target == "pdf":
                     result = render_pdf(edition, temp, paper, when, reporter)
@@ -136,18 +136,21 @@ HTML_MARKER = ".guidebook-output"
 MARKER_TEXT = "Written by guidebook; the next build replaces this whole folder.\n"
 
 
-def _check_replaceable(final: Path, reporter: Reporter) -> None:
+def _written_by_us(final: Path, folder: bool) -> bool:
+    """An output path the builder may replace: nothing there yet, a regular file where a file
+    output goes, or a real folder holding the marker where the HTML folder goes."""
+    if not os.path.lexists(final):
+        return True
+    if final.is_symlink():
+        return False
+    if not folder:
+        return final.is_file()
+    return final.is_dir() and (final / HTML_MARKER).is_file()
+
+
+def _check_replaceable(final: Path, folder: bool, reporter: Reporter) -> None:
     """Refuse, before rendering, to replace anything the builder did not write itself."""
-    if not final.exists() and not final.is_symlink():
-        return
-    foreign = (
-        final.is_symlink()
-        or (final.is_dir() and not (final / HTML_MARKER).is_file())
-        or (not final.is_dir() and not final.is_file())
-    )
-    if final.suffix in (".pdf", ".epub") and final.is_dir():
-        foreign = True
-    if foreign:
+    if not _written_by_us(final, folder):
         reporter.error(
             f"'{display_path(final)}' exists and was not written by this builder; "
             "move it away or choose another --out or 'output:'"
@@ -169,7 +172,7 @@ def _layout_error(exc: jinja2.TemplateError, reporter: Reporter) -> None:
 
 def _replace(temp: Path, final: Path) -> None:
     if temp.is_dir():
-        if final.is_dir() and not final.is_symlink() and (final / HTML_MARKER).is_file():
+        if final.exists() and _written_by_us(final, folder=True):  # checked before rendering
             shutil.rmtree(final)
         temp.rename(final)  # fails, rather than overwrites, if anything else is there
     else:

@@ -41,37 +41,31 @@ def test_output_must_be_a_plain_name(tmp_path: Path, name: str) -> None:
     assert not (tmp_path / "abs-out.epub").exists()
 
 
-def test_foreign_folder_in_out_is_never_replaced(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("fmt", "folder"), [("html", "book"), ("epub", "book.epub")])
+def test_foreign_folder_in_out_is_never_replaced(tmp_path: Path, fmt: str, folder: str) -> None:
+    """A folder the builder did not write, where an output goes: the HTML folder without the
+    marker, or a folder named like the EPUB."""
     content = _project(tmp_path, "title: T\n")
     out = tmp_path / "proj" / "build"
-    (out / "book").mkdir(parents=True)
-    (out / "book" / "thesis.txt").write_text("years of work\n", encoding="utf-8")
-    code, _out, err = run_cli("build", "--content", content, "--out", out, "--format", "html")
+    (out / folder).mkdir(parents=True)
+    (out / folder / "thesis.txt").write_text("years of work\n", encoding="utf-8")
+    code, _out, err = run_cli("build", "--content", content, "--out", out, "--format", fmt)
     assert code == 1
     assert "was not written by this builder" in err
-    assert (out / "book" / "thesis.txt").read_text(encoding="utf-8") == "years of work\n"
+    assert (out / folder / "thesis.txt").read_text(encoding="utf-8") == "years of work\n"
 
 
-def test_own_html_folder_is_replaced(tmp_path: Path) -> None:
-    content = _project(tmp_path, "title: T\n")
+@pytest.mark.parametrize("name", ["book", "guide.pdf"])  # a folder whatever its name ends in
+def test_own_html_folder_is_replaced(tmp_path: Path, name: str) -> None:
+    content = _project(tmp_path, f"title: T\noutput: {name}\n")
     out = tmp_path / "proj" / "build"
     for _ in range(2):
         code, _out, err = run_cli(
             "build", "--content", content, "--out", out, "--format", "html", "-q"
         )
         assert code == 0, err
-    assert (out / "book" / "index.html").is_file()
-    assert (out / "book" / ".guidebook-output").is_file()
-
-
-def test_foreign_file_named_like_an_output_directory(tmp_path: Path) -> None:
-    content = _project(tmp_path, "title: T\n")
-    out = tmp_path / "proj" / "build"
-    (out / "book.epub").mkdir(parents=True)
-    (out / "book.epub" / "mine.txt").write_text("x", encoding="utf-8")
-    code, _out, _err = run_cli("build", "--content", content, "--out", out, "--format", "epub")
-    assert code == 1
-    assert (out / "book.epub" / "mine.txt").is_file()
+    assert (out / name / "index.html").is_file()
+    assert (out / name / ".guidebook-output").is_file()
 
 
 # Template-injection payloads: each would create MARKER if the template could run Python.
