@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from guidebook.model import Asset, Book
+from guidebook.render.sandbox import BoundedSandbox, LayoutLoader
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 _CANDIDATES = (_PACKAGE / "_data", _PACKAGE.parent)
@@ -46,9 +46,10 @@ def template_env(book: Book) -> jinja2.Environment:
 def sandboxed_env(folders: tuple[Path, ...]) -> jinja2.Environment:
     """Every template, built-in or a book's override, renders in Jinja's immutable sandbox:
     no attribute walks to Python internals (`__class__`, `__globals__`, ...), no calls that
-    mutate the context, nothing but the values the renderer passes."""
-    env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+    mutate the context, nothing but the values the renderer passes, and bounded time, memory
+    and output (`render.sandbox`)."""
+    env = BoundedSandbox(
+        loader=LayoutLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

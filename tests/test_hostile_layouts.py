@@ -1,0 +1,138 @@
+"""Layout overrides that try to exhaust the machine or read files outside the project: each
+ends as one `layout:` error naming the override, in bounded time, with nothing written."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from guidebook.render import sandbox
+from tests.conftest import run_cli
+
+# Each payload replaces the title-page macro, so it runs when the book document renders.
+WRAP = (
+    "{{% macro title_page(book) %}}\n{body}\n{{% endmacro %}}"
+    "{{% macro copyright_page(book) %}}{{% endmacro %}}\n"
+)
+
+
+def _project(tmp_path: Path) -> tuple[Path, Path]:
+    content = tmp_path / "proj" / "content"
+    (content / "layouts" / "shared").mkdir(parents=True)
+    (content / "squat.md").write_text("# Squat\n\nText.\n", encoding="utf-8")
+    (content / "book.yml").write_text("title: T\n", encoding="utf-8")
+    return content, content / "layouts" / "shared" / "titlepage.html.j2"
+
+
+def _build(tmp_path: Path, content: Path) -> tuple[int, str]:
+    out = tmp_path / "proj" / "build"
+    code, _out, err = run_cli("build", "--content", content, "--out", out, "--format", "html")
+    assert "Traceback" not in err
+    assert not out.exists()  # a failed first build leaves nothing behind
+    return code, err
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}", "calls itself too deeply"),
+        ("{{ 'x' * 10**8 }}", "repeats a text or list past"),
+        ("{{ [1, 2] * 999999 }}", "repeats a text or list past"),
+        ("{{ 10 ** (10 ** 10) }}", "makes a power this large"),
+        ("{{ 'a' | center(10 ** 11) }}", "needed more than"),
+        ("{{ '%*s' | format(10 ** 11, 'x') }}", "needed more than"),
+        ("{{ 1 / 0 }}", "ZeroDivisionError"),
+        ("{{ 2.0 ** 5000 }}", "OverflowError"),
+    ],
+)
+def test_runaway_layouts_end_in_one_layout_error(tmp_path: Path, body: str, problem: str) -> None:
+    content, override = _project(tmp_path)
+    override.write_text(WRAP.format(body=body), encoding="utf-8")
+    code, err = _build(tmp_path, content)
+    assert code == 1
+    assert f"{override}:2: error: layout: the layout " in err
+    assert problem in err
+
+
+def test_a_layout_that_never_ends_is_stopped_at_its_time_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
+    content, override = _project(tmp_path)
+    loops = "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}"
+    override.write_text(WRAP.format(body=loops), encoding="utf-8")
+    code, err = _build(tmp_path, content)
+    assert code == 1
+    assert f"{override}:2: error: layout: the layout ran for more than 1 s" in err
+
+
+def test_the_time_budget_does_not_fire_after_a_render_that_finished(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.2)
+    content, _override = _project(tmp_path)
+    out = tmp_path / "proj" / "build"
+    for _ in range(3):  # the timer of a finished render must never interrupt later work
+        code, _o, err = run_cli("build", "--content", content, "--out", out, "--format", "html")
+        assert code == 0, err
+    time.sleep(0.5)  # a stray timeout would be delivered here
+
+
+@pytest.mark.parametrize("kind", ["link-out", "link-in", "fifo", "folder-link"])
+def test_an_included_layout_must_be_a_real_file_inside_the_layouts(
+    tmp_path: Path, kind: str
+) -> None:
+    content, override = _project(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-TOKEN\n", encoding="utf-8")
+    shared = override.parent
+    if kind == "link-out":
+        (shared / "leak.html.j2").symlink_to(secret)
+    elif kind == "link-in":  # even a link to another layout is refused: it could be anything
+        (shared / "real.html.j2").write_text("x", encoding="utf-8")
+        (shared / "leak.html.j2").symlink_to(shared / "real.html.j2")
+    elif kind == "fifo":
+        os.mkfifo(shared / "leak.html.j2")
+    else:
+        (tmp_path / "elsewhere").mkdir()
+        (tmp_path / "elsewhere" / "leak.html.j2").write_text("SECRET-TOKEN", encoding="utf-8")
+        (content / "layouts" / "inc").symlink_to(tmp_path / "elsewhere")
+    name = "inc/leak.html.j2" if kind == "folder-link" else "shared/leak.html.j2"
+    override.write_text(WRAP.format(body=f'{{% include "{name}" %}}'), encoding="utf-8")
+    code, err = _build(tmp_path, content)
+    assert code == 1
+    assert "SECRET-TOKEN" not in err
+    expected = "is not a regular file" if kind == "fifo" else "is a symbolic link"
+    assert f"error: layout: the layout '{name}' " in err
+    assert expected in err
+
+
+def test_the_override_itself_may_not_be_a_link(tmp_path: Path) -> None:
+    content, override = _project(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text(WRAP.format(body="SECRET-TOKEN"), encoding="utf-8")
+    override.symlink_to(secret)
+    code, err = _build(tmp_path, content)
+    assert code == 1
+    assert "'shared/titlepage.html.j2' is a symbolic link" in err
+
+
+@pytest.mark.parametrize("name", ["../../secret.txt", "/etc/hostname", "shared/../../x"])
+def test_an_include_cannot_climb_out_of_the_layouts(tmp_path: Path, name: str) -> None:
+    content, override = _project(tmp_path)
+    override.write_text(WRAP.format(body=f'{{% include "{name}" %}}'), encoding="utf-8")
+    code, err = _build(tmp_path, content)
+    assert code == 1
+    assert "error: layout: " in err
+    assert "leaves the layout folders" in err
+
+
+def test_a_huge_layout_file_is_refused(tmp_path: Path) -> None:
+    content, override = _project(tmp_path)
+    override.write_text(WRAP.format(body="x" * (sandbox.MAX_LAYOUT_BYTES + 1)), encoding="utf-8")
+    code, err = _build(tmp_path, content)
+    assert code == 1
+    assert "the layout 'shared/titlepage.html.j2' cannot be used: it is " in err
