@@ -3,7 +3,7 @@
 Per chapter: Markdown -> HTML (Python-Markdown) -> allow-list sanitising (nh3) -> lxml tree ->
 content-model repair -> book-wide ids -> (once every chapter's ids are known) links, images,
 sections -> XHTML text.
-Internal links come out in the one-document form `#slug--id`; renderers adapt them.
+Internal links come out in the one-document form `#anchor--id`; renderers adapt them.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
             )
         tidy_attributes(root)
         repair_content_model(root)
-        ids[chapter.slug], headings[chapter.slug] = assign_ids(root, chapter.slug)
+        ids[chapter.slug], headings[chapter.slug] = assign_ids(root, chapter.anchor)
         trees[chapter.slug] = root
 
     table = LinkTable.build(book.chapters, ids, book.config.site_url)
@@ -67,7 +67,7 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
         )
         structure_sections(root)
         all_ids = frozenset(
-            {chapter.slug} | {el.get("id") for el in root.iter() if el.get("id") is not None}
+            {chapter.anchor} | {el.get("id") for el in root.iter() if el.get("id") is not None}
         )
         docs[chapter.slug] = ChapterDoc(chapter, to_xhtml(root), all_ids, headings[chapter.slug])
 
