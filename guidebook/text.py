@@ -148,6 +148,19 @@ def remove_disallowed(text: str, path: Path | None, reporter: Reporter, what: st
     return without_disallowed(text)
 
 
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def disallowed_reference_line(text: str) -> int | None:
+    """The line of the first character reference (`&#xFFFE;`, `&#1;`) to a character
+    `without_disallowed` removes, for a message."""
+    for match in _CHARACTER_REFERENCE.finditer(text):
+        value = int(match[1], 16) if match[1] else int(match[2])
+        if value < 0x110000 and _DISALLOWED.match(chr(value)):
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
 MAX_TEXT_BYTES = 16 * 1024 * 1024  # a chapter, book file, program or roster
 MAX_IMAGE_BYTES = 64 * 1024 * 1024
 

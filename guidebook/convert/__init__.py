@@ -17,6 +17,7 @@ from guidebook.convert.sanitize import sanitize
 from guidebook.convert.sections import structure_sections
 from guidebook.convert.tree import (
     MAX_DEPTH,
+    drop_disallowed,
     limit_depth,
     parse_fragment,
     tidy_attributes,
@@ -24,6 +25,7 @@ from guidebook.convert.tree import (
 )
 from guidebook.diagnostics import Reporter
 from guidebook.model import Book, ChapterDoc, Edition
+from guidebook.text import disallowed_reference_line
 
 __all__ = ["ImageOptions", "convert_book"]
 
@@ -45,6 +47,13 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
             )
             converter, html = MarkdownConverter(), ""  # the old one may be mid-parse
         root = parse_fragment(sanitize(html))
+        if removed := drop_disallowed(root):
+            reporter.warning(
+                f"removed {removed} control character(s) or Unicode noncharacter(s) written as "
+                "character references (such as &#xFFFE;) that no output can carry; delete them",
+                chapter.path,
+                disallowed_reference_line(chapter.markdown),
+            )
         if limit_depth(root):
             reporter.warning(
                 f"content nested more than {MAX_DEPTH} levels deep (lists, quotes or HTML) is "
