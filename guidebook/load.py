@@ -385,7 +385,10 @@ def _part_specs(
 
 
 def _is_slug_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(s, str) for s in value)
+    """A list of slugs; YAML reads a slug of digits (`2024`, a file 2024.md) as a number."""
+    return isinstance(value, list) and all(
+        isinstance(s, str) or (isinstance(s, int) and not isinstance(s, bool)) for s in value
+    )
 
 
 def _body_part_rank(chapter: Chapter) -> tuple[int, str]:

@@ -120,8 +120,9 @@ def decode_lenient(data: bytes, path: Path, reporter: Reporter, what: str = "") 
 
 
 # See the module docstring. \r is gone by now (newlines are "\n"); DEL (U+007F) goes with C1.
+# Surrogates never come from decoding a file, but a YAML escape ("\\ud83d") makes them.
 _DISALLOWED = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
     + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
     + "]"
 )

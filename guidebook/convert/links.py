@@ -117,8 +117,9 @@ def _relative(
     slug = table.by_path.get(target)
     if slug is None and target.suffix.lower() in PAGE_SUFFIXES:
         slug = table.by_path.get(target.with_suffix(".md"))
-    if slug is None:
-        slug = table.by_name.get(slugify(Path(path).stem))
+    if slug is None:  # a site-style name: `squat`, `../squat.html`, `3-4-sit-up`, `a.b.c`
+        name = Path(unquote(path)).name
+        slug = table.by_name.get(slugify(Path(name).stem)) or table.by_name.get(slugify(name))
     if slug is None:
         return None, "points to no chapter of the book"
     return _anchor(slug, unquote(fragment), table, chapter.slug)
