@@ -76,9 +76,6 @@ class Registry:
         self.used = set(taken)
         self.next_suffix: dict[str, int] = {}
 
-    def __contains__(self, name: str) -> bool:
-        return name in self.used
-
     def unique(self, candidate: str) -> str:
         result, n = candidate, self.next_suffix.get(candidate, 2)
         if result in self.used:
