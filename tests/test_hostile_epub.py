@@ -652,3 +652,16 @@ def test_yaml_escapes_to_them_are_removed_with_a_warning(tmp_path: Path) -> None
     with zipfile.ZipFile(out / "book.epub") as zf:
         opf = zf.read("EPUB/content.opf").decode("utf-8")
     assert "<dc:title>Book 💪</dc:title>" in opf and '<dc:creator id="creator0">Ana<' in opf
+
+
+def test_digit_slugs_may_be_unquoted_in_the_book_file(tmp_path: Path) -> None:
+    """YAML reads `2024` as a number; the chapter 2024.md is still what it names."""
+    content, book = _book_with(tmp_path, "title: T\nchapters: [2024, squat, 7]\n")
+    (content / "2024.md").write_text("# The 2024 Plan\n", encoding="utf-8")
+    (content / "7.md").write_text("# Seven\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, _out, err = run_cli(
+        "build", "--content", content, "--book", book, "--out", out, "--format", "epub", "--strict"
+    )
+    assert code == 0, err
+    check_epub(out / "book.epub")
