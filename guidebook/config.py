@@ -18,7 +18,7 @@ from guidebook.diagnostics import Reporter
 from guidebook.imagefile import ImageProblem, inspect_image
 from guidebook.model import BookConfig
 from guidebook.schema import Field, parse_yaml_mapping, validate
-from guidebook.text import MAX_IMAGE_BYTES, MAX_TEXT_BYTES, read_regular
+from guidebook.text import MAX_IMAGE_BYTES, MAX_TEXT_BYTES, read_regular, remove_disallowed
 
 BOOK_FILE_NAMES = ("book.yml", "book.yaml")
 
@@ -115,6 +115,7 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
     except UnicodeError as exc:
         reporter.error(f"cannot read the book file: {exc}; save it as UTF-8", path)
         return BookFile(BookConfig(path=path), None, None, None)
+    text = remove_disallowed(text, path, reporter, "book file: ")
     doc = parse_yaml_mapping(text, path, 1, reporter, "book file")
     if doc is None:
         return BookFile(BookConfig(path=path), None, None, None)
@@ -146,6 +147,7 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
         )
         chapter_url = None
     cover = _cover(values.get("cover"), path, doc.lines.get("cover"), reporter)
+    language = _language(values.get("language", "en"), path, doc.lines.get("language"), reporter)
     output = values.get("output", "book")
     if not OUTPUT_NAME.fullmatch(output):
         reporter.error(
@@ -159,7 +161,7 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
         title=values.get("title", "Exercise Guide"),
         subtitle=values.get("subtitle"),
         authors=values.get("author", ()),
-        language=values.get("language", "en"),
+        language=language,
         identifier=values.get("identifier"),
         date=values.get("date"),
         description=values.get("description"),
@@ -184,6 +186,38 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
 
 # A base name only: no folder separators, no '.'/'..', no hidden or option-like names.
 OUTPUT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
+
+# RFC 5646 section 2.1: a well-formed language tag (matched case-insensitively, ASCII only).
+# Registered subtags are not checked: EPUBCheck and reading systems ask for well-formed tags.
+_ALNUM = "[a-z0-9]"
+_LANGTAG = (
+    "(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"  # language, extlang
+    "(?:-[a-z]{4})?"  # script
+    "(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
+    f"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*"  # variants
+    f"(?:-[0-9a-wyz](?:-{_ALNUM}{{2,8}})+)*"  # extensions
+    f"(?:-x(?:-{_ALNUM}{{1,8}})+)?"  # private use
+)
+_PRIVATE_USE = f"x(?:-{_ALNUM}{{1,8}})+"
+_GRANDFATHERED = (
+    "en-gb-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|i-navajo|i-pwn|"
+    "i-tao|i-tay|i-tsu|sgn-be-fr|sgn-be-nl|sgn-ch-de|art-lojban|cel-gaulish|no-bok|no-nyn|"
+    "zh-guoyu|zh-hakka|zh-min|zh-min-nan|zh-xiang"
+)
+LANGUAGE_TAG = re.compile(f"{_LANGTAG}|{_PRIVATE_USE}|{_GRANDFATHERED}", re.IGNORECASE | re.ASCII)
+
+
+def _language(value: str, book_file: Path, line: int | None, reporter: Reporter) -> str:
+    """The `language:` value when it is a well-formed BCP 47 tag; else an error, and "en"."""
+    if LANGUAGE_TAG.fullmatch(value):
+        return value
+    reporter.error(
+        f"book file: language: '{value}' is not a BCP 47 language tag; write e.g. en, en-GB, pt-BR",
+        book_file,
+        line,
+    )
+    return "en"
+
 
 # Stores' floor for the short side of a cover (Apple: 1400 px; KDP's ideal is 1600 x 2560).
 COVER_MIN_SHORT_SIDE = 1400

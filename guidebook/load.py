@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,17 @@ from guidebook.diagnostics import Reporter, display_path
 from guidebook.frontmatter import split_front_matter
 from guidebook.metadata import find_bullet_metadata
 from guidebook.model import Book, Chapter, ChapterKind, ExerciseInfo, Part
-from guidebook.text import read_text_file, repair_mojibake, slugify
+from guidebook.names import assign_anchors
+from guidebook.text import (
+    line_of,
+    read_text_file,
+    repair_mojibake,
+    slugify,
+    without_disallowed,
+)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_H1 = re.compile(r"^#(?!#)\s*(?P<title>.+?)\s*#*\s*$")
+_H1 = re.compile(r"^#(?!#)\s*(?P<title>.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _KIND_FOLDERS: dict[str, ChapterKind] = {
     "exercises": "exercise",
@@ -61,20 +70,20 @@ def load_book(content_dir: Path, book_path: Path | None, reporter: Reporter) -> 
         book_file.order_line,
         reporter,
     )
-    return Book(book_file.config, parts, content_dir)
+    return Book(book_file.config, assign_anchors(parts), content_dir)
 
 
 def discover(content_dir: Path, reporter: Reporter) -> list[Path]:
     """Markdown files below the folder, in a stable order; names starting '_' or '.' skipped.
 
     A file that is a link to something outside the content folder is refused: content must
-    not be able to pull other files on the machine into the book.
+    not be able to pull other files on the machine into the book. A folder that cannot be read
+    and a `.md` that is not a regular file (a pipe, a device, a broken link) are left out with a
+    warning, never silently: the book would otherwise just be shorter.
     """
     root = content_dir.resolve()
     found = []
-    for path in sorted(content_dir.rglob("*.md")):
-        if any(p.startswith(("_", ".")) for p in path.relative_to(content_dir).parts):
-            continue
+    for path in sorted(_markdown_files(content_dir, reporter)):
         if not path.resolve().is_relative_to(root):
             reporter.error(
                 "is a link to a file outside the content folder; copy the chapter into the "
@@ -82,9 +91,34 @@ def discover(content_dir: Path, reporter: Reporter) -> list[Path]:
                 path,
             )
             continue
-        if path.is_file():
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            reporter.warning(f"cannot read the file: {exc.strerror}; left out of the book", path)
+            continue
+        if stat.S_ISREG(mode):
             found.append(path)
+        elif not stat.S_ISDIR(mode):  # a folder named x.md is walked like any other
+            reporter.warning(
+                "is not a regular file (a pipe, device or socket); left out of the book", path
+            )
     return found
+
+
+def _markdown_files(content_dir: Path, reporter: Reporter) -> Iterable[Path]:
+    """Every `*.md` name below the folder outside '_' and '.' folders; links to folders are not
+    followed (a link loop would never end)."""
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else content_dir
+        reporter.warning(
+            f"cannot read the folder: {exc.strerror}; the chapters in it are left out", where
+        )
+
+    for folder, subfolders, files in os.walk(content_dir, onerror=unreadable):
+        subfolders[:] = [name for name in subfolders if not name.startswith(("_", "."))]
+        base = Path(folder)
+        yield from (base / f for f in files if f.endswith(".md") and not f.startswith(("_", ".")))
 
 
 def read_source(path: Path, reporter: Reporter) -> str | None:
@@ -111,12 +145,12 @@ def load_chapter(path: Path, content_dir: Path, reporter: Reporter) -> Chapter |
     values = front.values
     if values.get("draft"):
         return None
-    body, h1 = _take_h1(front.body)
+    body, h1, h1_line = _take_h1(front.body)
     bullets = find_bullet_metadata(body)
     if bullets is not None:
         body = bullets.body
-    title = values.get("title") or h1
-    if not title:
+    declared = values.get("title")
+    if not declared and h1 is None:
         reporter.error(
             "the chapter has no title; start it with a '# Title' line or add "
             "'title:' to its front matter",
@@ -124,6 +158,15 @@ def load_chapter(path: Path, content_dir: Path, reporter: Reporter) -> Chapter |
             1,
         )
         return None
+    title = _plain_title(declared or h1 or "")
+    if not title:
+        title = _title_from_file(path)
+        reporter.warning(
+            f"the chapter's title is blank; it is titled '{title}' after its file name. Write "
+            "the title after the '# ' (or in 'title:')",
+            path,
+            (line_of(text, "\ntitle:") or 0) + 1 if declared else h1_line,
+        )
     exercise = _exercise_info(
         values,
         bullets.values if bullets else {},
@@ -139,9 +182,9 @@ def load_chapter(path: Path, content_dir: Path, reporter: Reporter) -> Chapter |
         slug=slug,
         path=path,
         kind=_kind(values.get("kind"), path.relative_to(content_dir), exercise),
-        title=_plain_title(title),
+        title=title,
         markdown=body,
-        deck=_plain_title(h1) if h1 and values.get("title") and h1 != values["title"] else None,
+        deck=_plain_title(h1) or None if h1 and declared and h1 != declared else None,
         description=values.get("description"),
         keywords=values.get("keywords", ()),
         exercise=exercise,
@@ -150,8 +193,8 @@ def load_chapter(path: Path, content_dir: Path, reporter: Reporter) -> Chapter |
     )
 
 
-def _take_h1(markdown: str) -> tuple[str, str | None]:
-    """Remove the first level-1 ATX heading outside code fences and return its text."""
+def _take_h1(markdown: str) -> tuple[str, str | None, int | None]:
+    """Remove the first level-1 ATX heading outside code fences; return its text and line."""
     lines = markdown.split("\n")
     in_fence = False
     for index, line in enumerate(lines):
@@ -159,13 +202,19 @@ def _take_h1(markdown: str) -> tuple[str, str | None]:
             in_fence = not in_fence
         elif not in_fence and (match := _H1.match(line)):
             lines[index] = ""
-            return "\n".join(lines), match["title"]
-    return markdown, None
+            return "\n".join(lines), match["title"], index + 1
+    return markdown, None, None
 
 
 def _plain_title(title: str) -> str:
     title = re.sub(r"\s*\{#[^}]*\}\s*$", "", title)  # attr_list id on the heading
     return re.sub(r"(\*\*|__|\*|_|`)(.+?)\1", r"\2", title).strip()
+
+
+def _title_from_file(path: Path) -> str:
+    """A blank title's stand-in: the file name's words ("3-4-sit-up.md" -> "3 4 sit up")."""
+    words = " ".join(re.split(r"[\s_-]+", without_disallowed(path.stem))).strip()
+    return words[:1].upper() + words[1:] if words else "Untitled"
 
 
 def _exercise_info(
@@ -330,12 +379,16 @@ def _part_specs(
                 line,
             )
             continue
-        specs.append((part["title"], [str(s) for s in part["chapters"]]))
+        # A blank title is no title: the nav cannot show an empty entry.
+        specs.append((part["title"].strip() or None, [str(s) for s in part["chapters"]]))
     return specs
 
 
 def _is_slug_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(s, str) for s in value)
+    """A list of slugs; YAML reads a slug of digits (`2024`, a file 2024.md) as a number."""
+    return isinstance(value, list) and all(
+        isinstance(s, str) or (isinstance(s, int) and not isinstance(s, bool)) for s in value
+    )
 
 
 def _body_part_rank(chapter: Chapter) -> tuple[int, str]:
@@ -360,10 +413,9 @@ def _auto_parts(chapters: list[Chapter]) -> tuple[Part, ...]:
     for chapter in _default_order(chapters):
         if chapter.kind == "guide":
             title = "Guides"
-        elif chapter.exercise and chapter.exercise.body_part:
-            title = chapter.exercise.body_part.strip().title()
         else:
-            title = "Other exercises"
+            body_part = chapter.exercise.body_part if chapter.exercise else None
+            title = (body_part or "").strip().title() or "Other exercises"
         if parts and parts[-1].title == title:
             parts[-1] = Part(title, (*parts[-1].chapters, chapter))
         else:

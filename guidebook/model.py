@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from guidebook.text import slugify
-
 ChapterKind = Literal["exercise", "guide"]
 Paper = Literal["a4", "letter"]
 Target = Literal["pdf", "epub", "html"]
@@ -90,16 +88,16 @@ class Chapter:
     exercise: ExerciseInfo | None = None
     video: str | None = None
     aliases: tuple[str, ...] = ()  # other names site links may use (file stem without prefix)
+    # Element id, prefix of the ids inside and EPUB file name; a valid XML name unique in the
+    # book, given by names.assign_anchors when the book is loaded (the slug when usable).
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
 class Part:
     title: str | None
     chapters: tuple[Chapter, ...]
-
-    @property
-    def slug(self) -> str:
-        return "part-" + slugify(self.title or "chapters")
+    anchor: str = ""  # like Chapter.anchor: `part-<title words>`, unique (names.assign_anchors)
 
 
 @dataclass(frozen=True)

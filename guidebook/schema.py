@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from guidebook.diagnostics import Reporter
+from guidebook.text import without_disallowed
 
 # What a field accepts. "strings" takes a list of strings or one comma-separated string.
 Kind = str  # "str" | "strings" | "bool" | "date" | "choice" | "parts"
@@ -47,14 +48,32 @@ class SafeYamlLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.cleaned_lines: list[int] = []  # 0-based lines of strings that lost characters
 
-def load_yaml_safely(text: str) -> tuple[yaml.Node | None, Any]:
-    """The node tree (for line numbers) and the data of one YAML document, without aliases."""
+    def construct_scalar(self, node: Any) -> Any:
+        """Strings without the characters no output can carry (text.without_disallowed): the
+        file was cleaned when read, but escapes decode only here ("\\uFFFE", "\\x01", and
+        "\\ud83d" alone, a surrogate that cannot even be written as UTF-8)."""
+        value = super().construct_scalar(node)
+        if isinstance(value, str) and not value.isascii():
+            # "\\ud83d\\udcaa", a JSON-style pair of escapes, is one emoji: join such pairs.
+            value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+        if isinstance(value, str) and (kept := without_disallowed(value)) != value:
+            self.cleaned_lines.append(node.start_mark.line)
+            return kept
+        return value
+
+
+def load_yaml_safely(text: str) -> tuple[yaml.Node | None, Any, list[int]]:
+    """The node tree (for line numbers) and the data of one YAML document, without aliases,
+    and the 0-based lines of strings that lost characters (see `construct_scalar`)."""
     loader = SafeYamlLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
-        return node, data
+        return node, data, loader.cleaned_lines
     finally:
         loader.dispose()
 
@@ -72,13 +91,20 @@ def parse_yaml_mapping(
 ) -> YamlDoc | None:
     """Parse `text` as a YAML mapping; report a syntax error with its line and return None."""
     try:
-        node, data = load_yaml_safely(text)
+        node, data, cleaned = load_yaml_safely(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark is not None else first_line
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         reporter.error(f"{what}: invalid YAML: {problem}", path, line)
         return None
+    if cleaned:
+        reporter.warning(
+            f"{what}: removed control characters or Unicode noncharacters written as escapes "
+            "(such as \\uFFFE) that no output can carry; delete them",
+            path,
+            first_line + min(cleaned),
+        )
     if data is None:
         return YamlDoc({}, {})
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):

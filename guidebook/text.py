@@ -1,4 +1,11 @@
-"""Text primitives used by several stages: slugs and mojibake repair.
+"""Text primitives used by several stages: reading text files, slugs and mojibake repair.
+
+Every text file (chapters, the book file, programs, rosters) is read here, and characters no
+output may carry are removed on the way in, once, with a warning: C0 and C1 control characters
+other than tab and newline (most are not XML characters at all, so lxml refuses them and EPUBCheck
+calls the file fatally broken; the rest are invisible junk from pasted text) and Unicode
+noncharacters (U+FFFE, U+FFFF, U+FDD0-U+FDEF and the last two code points of every plane; the
+first two are not XML characters either).
 
 Mojibake: chapters pasted from web CMS exports often hold UTF-8 that was decoded as Mac Roman
 (or Windows-1252) and saved again. ftfy repairs most Windows-1252 cases, but a UTF-8 emoji read
@@ -112,6 +119,49 @@ def decode_lenient(data: bytes, path: Path, reporter: Reporter, what: str = "") 
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# See the module docstring. \r is gone by now (newlines are "\n"); DEL (U+007F) goes with C1.
+# Surrogates never come from decoding a file, but a YAML escape ("\\ud83d") makes them.
+_DISALLOWED = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+    + "]"
+)
+
+
+def without_disallowed(text: str) -> str:
+    """`text` without control characters (except tab and newline) and noncharacters."""
+    return _DISALLOWED.sub("", text)
+
+
+def remove_disallowed(text: str, path: Path | None, reporter: Reporter, what: str = "") -> str:
+    """`without_disallowed`, with one warning naming the first line that had any."""
+    first = _DISALLOWED.search(text)
+    if first is None:
+        return text
+    count = len(_DISALLOWED.findall(text))
+    reporter.warning(
+        f"{what}removed {count} control character{'s' if count != 1 else ''} or Unicode "
+        f"noncharacter{'s' if count != 1 else ''} (the first, U+{ord(first.group()):04X}, on "
+        "this line) that no output can carry; delete them from the file to silence this",
+        path,
+        text.count("\n", 0, first.start()) + 1,
+    )
+    return without_disallowed(text)
+
+
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def disallowed_reference_line(text: str) -> int | None:
+    """The line of the first character reference (`&#xFFFE;`, `&#1;`) to a character
+    `without_disallowed` removes, for a message."""
+    for match in _CHARACTER_REFERENCE.finditer(text):
+        value = int(match[1], 16) if match[1] else int(match[2])
+        if value < 0x110000 and _DISALLOWED.match(chr(value)):
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
 MAX_TEXT_BYTES = 16 * 1024 * 1024  # a chapter, book file, program or roster
 MAX_IMAGE_BYTES = 64 * 1024 * 1024
 
@@ -143,9 +193,9 @@ def read_regular(path: Path, limit: int) -> bytes:
 def read_text_file(
     path: Path, reporter: Reporter, what: str = "", not_text: str = "save it as UTF-8 text"
 ) -> str | None:
-    """A text file's contents (see `decode_lenient`), or None after reporting why not: it
-    cannot be read, or it holds NUL bytes (`not_text` says what to do). `what` prefixes
-    every message ("roster: ")."""
+    """A text file's contents (see `decode_lenient`) without the characters no output can carry
+    (`remove_disallowed`), or None after reporting why not: it cannot be read, or it holds NUL
+    bytes (`not_text` says what to do). `what` prefixes every message ("roster: ")."""
     try:
         data = read_regular(path, MAX_TEXT_BYTES)
     except OSError as exc:
@@ -154,4 +204,4 @@ def read_text_file(
     if b"\x00" in data:
         reporter.error(f"{what}this is not a text file (it contains NUL bytes); {not_text}", path)
         return None
-    return decode_lenient(data, path, reporter, what)
+    return remove_disallowed(decode_lenient(data, path, reporter, what), path, reporter, what)

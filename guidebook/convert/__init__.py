@@ -3,7 +3,7 @@
 Per chapter: Markdown -> HTML (Python-Markdown) -> allow-list sanitising (nh3) -> lxml tree ->
 content-model repair -> book-wide ids -> (once every chapter's ids are known) links, images,
 sections -> XHTML text.
-Internal links come out in the one-document form `#slug--id`; renderers adapt them.
+Internal links come out in the one-document form `#anchor--id`; renderers adapt them.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from guidebook.convert.sanitize import sanitize
 from guidebook.convert.sections import structure_sections
 from guidebook.convert.tree import (
     MAX_DEPTH,
+    drop_disallowed,
     limit_depth,
     parse_fragment,
     tidy_attributes,
@@ -24,6 +25,7 @@ from guidebook.convert.tree import (
 )
 from guidebook.diagnostics import Reporter
 from guidebook.model import Book, ChapterDoc, Edition
+from guidebook.text import disallowed_reference_line
 
 __all__ = ["ImageOptions", "convert_book"]
 
@@ -45,6 +47,13 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
             )
             converter, html = MarkdownConverter(), ""  # the old one may be mid-parse
         root = parse_fragment(sanitize(html))
+        if removed := drop_disallowed(root):
+            reporter.warning(
+                f"removed {removed} control character(s) or Unicode noncharacter(s) written as "
+                "character references (such as &#xFFFE;) that no output can carry; delete them",
+                chapter.path,
+                disallowed_reference_line(chapter.markdown),
+            )
         if limit_depth(root):
             reporter.warning(
                 f"content nested more than {MAX_DEPTH} levels deep (lists, quotes or HTML) is "
@@ -53,7 +62,7 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
             )
         tidy_attributes(root)
         repair_content_model(root)
-        ids[chapter.slug], headings[chapter.slug] = assign_ids(root, chapter.slug)
+        ids[chapter.slug], headings[chapter.slug] = assign_ids(root, chapter.anchor)
         trees[chapter.slug] = root
 
     table = LinkTable.build(book.chapters, ids, book.config.site_url)
@@ -67,7 +76,7 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
         )
         structure_sections(root)
         all_ids = frozenset(
-            {chapter.slug} | {el.get("id") for el in root.iter() if el.get("id") is not None}
+            {chapter.anchor} | {el.get("id") for el in root.iter() if el.get("id") is not None}
         )
         docs[chapter.slug] = ChapterDoc(chapter, to_xhtml(root), all_ids, headings[chapter.slug])
 

@@ -1,7 +1,8 @@
 """Link resolution: every `<a href>` becomes a chapter link, an external link or plain text.
 
 - `other.md`, `../guides/other.md#part`, `#part`: links to chapters of the book, written in the
-  one-document form `#slug--id` (render/epub.py turns them into `file.xhtml#id`);
+  one-document form `#anchor--id`, the anchor being the chapter's slug or, when the slug is not a
+  usable XML name, `c-<slug>` (names.py); render/epub.py turns them into `file.xhtml#id`;
 - `/guide/deadlift-form` (site-relative) or an address under `site_url`: the chapter whose slug
   is the last path segment when the book has it, else the page on `site_url`;
 - `https://...`, `mailto:`: kept;
@@ -34,6 +35,7 @@ class LinkTable:
     by_name: Mapping[str, str]  # slug or alias -> slug
     ids: Mapping[str, Mapping[str, str]]  # slug -> {author's anchor name -> book-wide id}
     site_url: str | None
+    anchors: Mapping[str, str]  # slug -> the chapter's element id
 
     @classmethod
     def build(
@@ -47,7 +49,13 @@ class LinkTable:
             by_name[chapter.slug] = chapter.slug
             for alias in chapter.aliases:
                 by_name.setdefault(alias, chapter.slug)
-        return cls({c.path.resolve(): c.slug for c in chapters}, by_name, ids, site_url)
+        return cls(
+            {c.path.resolve(): c.slug for c in chapters},
+            by_name,
+            ids,
+            site_url,
+            {c.slug: c.anchor for c in chapters},
+        )
 
 
 def resolve_links(
@@ -78,8 +86,8 @@ def resolve_links(
         link.set("href", target)
         if (
             target.startswith("#")
-            and not target[1:].startswith(chapter.slug + "--")
-            and target[1:] != chapter.slug
+            and not target[1:].startswith(chapter.anchor + "--")
+            and target[1:] != chapter.anchor
         ):
             link.set("class", _add_class(link.get("class"), "xref"))
         elif not target.startswith("#"):
@@ -109,8 +117,9 @@ def _relative(
     slug = table.by_path.get(target)
     if slug is None and target.suffix.lower() in PAGE_SUFFIXES:
         slug = table.by_path.get(target.with_suffix(".md"))
-    if slug is None:
-        slug = table.by_name.get(slugify(Path(path).stem))
+    if slug is None:  # a site-style name: `squat`, `../squat.html`, `3-4-sit-up`, `a.b.c`
+        name = Path(unquote(path)).name
+        slug = table.by_name.get(slugify(Path(name).stem)) or table.by_name.get(slugify(name))
     if slug is None:
         return None, "points to no chapter of the book"
     return _anchor(slug, unquote(fragment), table, chapter.slug)
@@ -135,7 +144,7 @@ def _site_path(href: str, table: LinkTable, external: str | None) -> tuple[str |
 
 def _anchor(slug: str, fragment: str, table: LinkTable, here: str | None) -> tuple[str | None, str]:
     if not fragment:
-        return f"#{slug}", ""
+        return f"#{table.anchors[slug]}", ""
     ids = table.ids.get(slug, {})
     target = ids.get(fragment) or ids.get(slugify(fragment))
     if target is None:

@@ -11,6 +11,8 @@ import re
 
 from lxml import etree, html
 
+from guidebook.text import without_disallowed
+
 # Classes content may use: the call-to-action block of exported guides and simple callouts.
 USER_CLASS = re.compile(r"^(cta(-[a-z0-9]+)*|note|tip|warning|callout)$")
 
@@ -119,3 +121,28 @@ def limit_depth(root: etree._Element, max_depth: int = MAX_DEPTH) -> bool:
 
 def text_of(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
+
+
+def drop_disallowed(root: etree._Element) -> int:
+    """Remove control characters and noncharacters from the tree's text and attribute values;
+    return how many went. The files were cleaned when read, but a character reference
+    (`&#xFFFE;`) in Markdown or raw HTML decodes to one only now, and U+FFFE is not an XML
+    character: one would make the EPUB unreadable."""
+    removed = 0
+
+    def clean(value: str | None) -> str | None:
+        nonlocal removed
+        if not value:
+            return value
+        kept = without_disallowed(value)
+        removed += len(value) - len(kept)
+        return kept
+
+    for element in root.iter():
+        element.tail = clean(element.tail)
+        if not isinstance(element.tag, str):
+            continue
+        element.text = clean(element.text)
+        for name, value in element.attrib.items():
+            element.set(name, clean(value) or "")
+    return removed

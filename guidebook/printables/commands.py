@@ -266,11 +266,13 @@ def _chapter_assets(doc: ChapterDoc, edition: Edition) -> tuple[Asset, ...]:
 def _handout_body(doc: ChapterDoc, docs: dict[str, ChapterDoc], edition: Edition) -> str:
     """The chapter's XHTML with links to other chapters sent to their web page, or made text."""
     root = etree.fromstring(f"<div>{doc.html}</div>")
+    # Links read `#anchor--id`; the anchor is the slug unless that is no XML name (names.py).
+    by_anchor = {d.chapter.anchor: d for d in docs.values()}
     for link in list(root.iter("a")):
         href = link.get("href") or ""
         if not href.startswith("#") or href[1:] in doc.ids:
             continue
-        target = docs.get(href[1:].split("--")[0])
+        target = by_anchor.get(href[1:].split("--")[0])
         url = chapter_link(target, edition.book.config)[0] if target else None
         if url:
             link.set("href", url)

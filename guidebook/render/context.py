@@ -15,7 +15,8 @@ from guidebook.model import ChapterDoc, Edition
 @dataclass(frozen=True)
 class ChapterView:
     slug: str
-    file: str  # EPUB file name
+    anchor: str  # element id (see names.py): a valid XML name unique in the book
+    file: str  # EPUB file name: `<anchor>.xhtml`
     kind: str
     title: str
     deck: str | None
@@ -27,9 +28,14 @@ class ChapterView:
 
 @dataclass(frozen=True)
 class PartView:
-    slug: str
+    anchor: str  # element id, like ChapterView.anchor
     title: str | None
     chapters: tuple[ChapterView, ...]
+
+    @property
+    def file(self) -> str:
+        """EPUB file name of the part's title page."""
+        return f"{self.anchor}.xhtml"
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ class BookView:
     def first_main_id(self) -> str:
         """Id of the element where the main matter (arabic page 1) begins."""
         first = self.parts[0]
-        return first.slug if first.title else first.chapters[0].slug
+        return first.anchor if first.title else first.chapters[0].anchor
 
 
 def book_view(
@@ -68,7 +74,7 @@ def book_view(
         for doc in docs:
             views.append(chapter_view(doc, first, body_of))
             first = False
-        parts.append(PartView(part.slug, part.title, tuple(views)))
+        parts.append(PartView(part.anchor, part.title, tuple(views)))
     return BookView(
         title=cfg.title,
         subtitle=cfg.subtitle,
@@ -106,7 +112,8 @@ def chapter_view(
         kicker = "Exercise" if chapter.kind == "exercise" else "Guide"
     return ChapterView(
         slug=chapter.slug,
-        file=f"{chapter.slug}.xhtml",
+        anchor=chapter.anchor,
+        file=f"{chapter.anchor}.xhtml",
         kind=chapter.kind,
         title=chapter.title,
         deck=chapter.deck,

@@ -1,6 +1,10 @@
 """EPUB 3 target with EbookLib: cover, title page, nav + NCX, one XHTML file per chapter.
 
-The edition's one-document links (`#slug--id`) become `slug.xhtml#slug--id` here; ids are
+Every chapter and part is one file, `<anchor>.xhtml`, and one manifest item, `c-<anchor>`: the
+anchor is a valid XML name unique in the book that no file or id of the package's own uses
+(names.py), and the `c-` prefix keeps manifest ids apart from EbookLib's own (`style`, `ncx`,
+`cover-img`, `id`, `creator0`, `img-...`), whatever the chapters are called.
+The edition's one-document links (`#anchor--id`) become `anchor.xhtml#anchor--id` here; ids are
 unique book-wide, so the id alone says which file holds it. Chapters are given to EbookLib as
 body fragments (a whole document given as text may be written as an empty file), stylesheets
 are attached per item (EbookLib drops anything put in <head>), and the package carries the
@@ -45,7 +49,7 @@ ACCESSIBILITY = (
 
 def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
     """Write the EPUB to `target`; return the number of chapters."""
-    files = {i: f"{doc.chapter.slug}.xhtml" for doc in edition.chapters for i in doc.ids}
+    files = {i: f"{doc.chapter.anchor}.xhtml" for doc in edition.chapters for i in doc.ids}
     view = book_view(edition, when.date(), body_of=lambda doc: _retarget(doc, files))
     env = template_env(edition.book)
     book = epub.EpubBook()
@@ -84,18 +88,19 @@ def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
         if part.title:
             spine.append(
                 page(
-                    part.slug,
-                    f"{part.slug}.xhtml",
+                    manifest_id(part.anchor),
+                    part.file,
                     part.title,
                     part_template.render(part=part, number=number),
                 )
             )
         links = []
         for ch in part.chapters:
-            spine.append(page(ch.slug, ch.file, ch.title, chapter_template.render(ch=ch)))
-            links.append(epub.Link(ch.file, ch.title, ch.slug))
+            uid = manifest_id(ch.anchor)
+            spine.append(page(uid, ch.file, ch.title, chapter_template.render(ch=ch)))
+            links.append(epub.Link(ch.file, ch.title, uid))
         if part.title:
-            toc.append((epub.Section(part.title, href=f"{part.slug}.xhtml"), links))
+            toc.append((epub.Section(part.title, href=part.file), links))
         else:
             toc.extend(links)
     for asset in edition.assets:
@@ -130,6 +135,11 @@ def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
     )
     _normalise_zip(target, when)
     return len(view.chapters)
+
+
+def manifest_id(anchor: str) -> str:
+    """The manifest id (and NCX navPoint id) of a chapter's or part's file."""
+    return f"c-{anchor}"
 
 
 def _metadata(book: epub.EpubBook, view: BookView, when: dt.datetime) -> None:
@@ -173,7 +183,7 @@ def _cover(
 
 def _retarget(doc: ChapterDoc, files: dict[str, str]) -> str:
     """Turn `#id` links into `file.xhtml#id` (or `#id` within the same file)."""
-    here = f"{doc.chapter.slug}.xhtml"
+    here = f"{doc.chapter.anchor}.xhtml"
     root = parse_fragment(doc.html)
     for link in root.iter("a"):
         href = link.get("href") or ""

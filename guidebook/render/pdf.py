@@ -40,7 +40,7 @@ def render_pdf(
     with captured_warnings(reporter, doc.assets):
         document = HTML(string=doc.html, base_url=BASE_URL, url_fetcher=fetcher).render()
         starts = _anchor_pages(
-            document, {ch.slug for ch in doc.view.chapters} | {doc.view.first_main_id}
+            document, {ch.anchor for ch in doc.view.chapters} | {doc.view.first_main_id}
         )
         front = starts.get(doc.view.first_main_id, 0)
         document.write_pdf(target, finisher=_page_labels(front))
@@ -49,7 +49,7 @@ def render_pdf(
             f"the PDF renderer was refused '{url}' (only the book's own files may be loaded)"
         )
     pages = len(document.pages)
-    chapters = {ch.slug: starts[ch.slug] for ch in doc.view.chapters if ch.slug in starts}
+    chapters = {ch.slug: starts[ch.anchor] for ch in doc.view.chapters if ch.anchor in starts}
     return PdfResult(pages, chapters, front)
 
 
