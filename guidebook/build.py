@@ -20,7 +20,7 @@ import jinja2
 
 from guidebook.convert import ImageOptions, convert_book
 from guidebook.convert.remote import RemoteImages
-from guidebook.diagnostics import Reporter, display_path
+from guidebook.diagnostics import Reporter, display_path, shorten
 from guidebook.load import load_book
 from guidebook.model import Edition, Paper, Target
 from guidebook.numbers import parse_whole
@@ -28,7 +28,6 @@ from guidebook.render.document import PAPER_CSS
 from guidebook.render.epub import render_epub
 from guidebook.render.html import render_html
 from guidebook.render.pdf import render_pdf
-from guidebook.schema import shorten
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,11 @@ class Diagnostic:
         return f"{where}{self.severity}: {one_line(self.message)}"
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """A value quoted in a message: at most `limit` characters, '...' marking a cut."""
+    return text if len(text) < limit else text[: limit - 3] + "..."
+
+
 class BookError(Exception):
     """Content or configuration the user has to fix. Carries every diagnostic collected."""
 

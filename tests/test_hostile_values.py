@@ -222,8 +222,8 @@ FORBIDDEN = [
     ("\x1b", "a control character U+001B"),
     ("\x7f", "a control character U+007F"),
     ("\x90", "a control character U+0090"),
-    ("\ufffe", "the character U+FFFE, which YAML does not allow"),
-    ("\uffff", "the character U+FFFF, which YAML does not allow"),
+    ("\ufffe", "a noncharacter U+FFFE"),
+    ("\uffff", "a noncharacter U+FFFF"),
 ]
 
 
@@ -251,6 +251,55 @@ def test_control_character_in_a_program(tmp_path: Path, char: str, name: str) ->
     code, _out, err = _cli(tmp_path, "program", "p.yml", "-q")
     assert code == 1
     assert _errors(err) == [f"p.yml:3: error: program: contains {name}; remove it"]
+
+
+ESCAPED = [
+    ("\\x01", "a control character U+0001"),
+    ("\\e", "a control character U+001B"),
+    ("\\N", "a control character U+0085"),
+    ("\\x9f", "a control character U+009F"),
+    ("\\ud800", "a surrogate U+D800"),
+    ("\\udfff", "a surrogate U+DFFF"),
+    ("\\ufdd0", "a noncharacter U+FDD0"),
+    ("\\U0010FFFF", "a noncharacter U+10FFFF"),
+    ("\ufdd0", "a noncharacter U+FDD0"),  # written raw: YAML itself allows this one
+]
+
+
+@pytest.mark.parametrize(("escape", "name"), ESCAPED)
+def test_escaped_control_character_is_removed_with_a_warning(
+    tmp_path: Path, escape: str, name: str
+) -> None:
+    """YAML escapes let in what its reader refuses raw; values reach the EPUB's XHTML."""
+    _book(
+        tmp_path,
+        f'---\nkind: exercise\ntitle: "Sq{escape}uat"\nkeywords: ["a{escape}{escape}"]\n---\nT.\n',
+        f'title: "Bo{escape}ok"\nparts:\n  - title: "Le{escape}gs"\n    chapters: [squat]\n',
+    )
+    code, _out, err = _cli(tmp_path, "build", "--format", "epub")
+    assert code == 0, err
+    removed = f"removed {name}{{}} (written as an escape): no book can hold it; delete it to "
+    removed += "silence this"
+    assert [line for line in err.splitlines() if ": warning: " in line] == [
+        f"{BOOK_YML}:1: warning: book file: {removed.format('')}",
+        f"{BOOK_YML}:3: warning: book file: {removed.format('')}",
+        f"{SQUAT_MD}:3: warning: front matter: {removed.format('')}",
+        f"{SQUAT_MD}:4: warning: front matter: {removed.format(' and 1 more like it')}",
+    ]
+    with zipfile.ZipFile(tmp_path / "build" / "book.epub") as epub:
+        names = [n for n in epub.namelist() if n.endswith((".xhtml", ".opf", ".ncx"))]
+        text = "".join(epub.read(name).decode("utf-8") for name in names)
+    assert "Squat" in text and "Book" in text and "Legs" in text
+
+
+def test_escape_past_the_last_unicode_character(tmp_path: Path) -> None:
+    _book(tmp_path, '---\nkind: guide\ntitle: "\\U00110000"\n---\nT.\n')
+    code, _out, err = _cli(tmp_path, "check")
+    assert code == 1
+    assert _errors(err) == [
+        f"{SQUAT_MD}:3: error: front matter: invalid YAML: an escape names no Unicode character "
+        "(the last is \\U0010FFFF)"
+    ]
 
 
 # --- programs: numbers and loads that print nonsense ------------------------------------------

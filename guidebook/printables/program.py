@@ -25,13 +25,14 @@ from typing import Any
 
 import yaml
 
-from guidebook.diagnostics import Reporter
+from guidebook.diagnostics import Reporter, shorten
 from guidebook.model import Chapter
 from guidebook.numbers import parse_decimal, parse_whole
 from guidebook.printables.exercises import ExerciseIndex
 from guidebook.printables.model import Athlete, Load, Prescription, Program, Session, Units
 from guidebook.printables.roster import parse_number, read_text
-from guidebook.schema import DuplicateKey, SafeYamlLoader, shorten, yaml_problem
+from guidebook.safeyaml import SafeYamlLoader, YamlLoad, load_yaml_safely, yaml_problem
+from guidebook.schema import report_findings
 from guidebook.text import slugify
 
 PROGRAM_KEYS = ("title", "units", "round_to", "sessions")
@@ -227,28 +228,25 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
 
 
-def load_yaml(text: str) -> tuple[Any, list[DuplicateKey]]:
-    """The document (mappings as `YamlMap`, lists as `YamlList`) and any keys given twice.
+def load_yaml(text: str) -> YamlLoad:
+    """The document (mappings as `YamlMap`, lists as `YamlList`) and what the shared safe
+    loader noted (keys given twice, characters removed).
 
     Raises `yaml.YAMLError` for text that is not YAML.
     """
-    loader = _LineLoader(text)
-    try:
-        return loader.get_single_data(), loader.duplicate_keys
-    finally:
-        loader.dispose()
+    return load_yaml_safely(text, _LineLoader)
 
 
 def _document(text: str, path: Path, reporter: Reporter) -> YamlMap | None:
     try:
-        data, duplicates = load_yaml(text)
+        loaded = load_yaml(text)
     except yaml.YAMLError as exc:
         problem, line = yaml_problem(exc, text)
         tip = "; indent with spaces, not tabs" if "'\\t'" in problem else ""
         reporter.error(f"program: {problem}{tip}", path, line + 1 if line is not None else None)
         return None
-    for duplicate in duplicates:
-        reporter.error(f"program: {duplicate.problem()}", path, duplicate.again)
+    report_findings(loaded, path, 1, reporter, "program")
+    data = loaded.data
     if data is None:
         reporter.error(
             "program: the file is empty; start with 'title:', then list the sessions "
