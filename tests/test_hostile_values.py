@@ -168,6 +168,18 @@ def test_numbers_of_the_wrong_type_in_front_matter(
     assert error.startswith(f"{SQUAT_MD}:2: error: front matter: {message}")
 
 
+@pytest.mark.parametrize("cover", ["a" * 5000, "a/" * 3000, BIG + ".png"])
+def test_cover_path_too_long_for_the_file_system(tmp_path: Path, cover: str) -> None:
+    """Was 'make_book: error: cannot write <path>: File name too long' naming no key."""
+    _book(tmp_path, book_yml=f"title: T\ncover: {cover}\n")
+    code, _out, err = _cli(tmp_path, "check")
+    assert code == 1
+    assert _errors(err) == [
+        f"{BOOK_YML}:2: error: book file: cover: '{cover[:37]}...' is not a path this system "
+        "can open (File name too long); give a short relative path"
+    ]
+
+
 # --- image widths -----------------------------------------------------------------------------
 
 BAD_WIDTHS = ["²", "١٢٠٠", "１２００", BIG, "50%", "12px", "-5", "0", "1e3", "12.5", " "]
