@@ -195,7 +195,7 @@ def _cover(value: str | None, book_file: Path, line: int | None, reporter: Repor
         return None
 
     def problem(text: str) -> None:
-        reporter.error(f"book file: cover: '{shorten(value)}' {text}", book_file, line)
+        reporter.error(f"book file: cover: '{shorten(value, 200)}' {text}", book_file, line)
 
     try:
         project = book_file.parent.resolve()
