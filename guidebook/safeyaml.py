@@ -8,10 +8,10 @@ downloaded content pack must not be trusted; `SafeYamlLoader` closes each of the
 - No aliases: `*name` can expand a few hundred bytes into gigabytes (the "billion laughs"),
   and no book, chapter or program needs one.
 - Nesting is bounded (MAX_YAML_DEPTH) before the recursive composer meets Python's limit.
+- A number longer than MAX_NUMBER_CHARS is an error before it is converted: int() refuses
+  4,300 digits, base-60 integers like 1:30:00 cost quadratic time, and no book needs one.
 - A scalar YAML cannot turn into its type stays the text as written: `2026-02-30` (no such
-  day), a number of more than MAX_NUMBER_CHARS characters (int() refuses 4,300 digits and
-  base-60 integers like 1:30:00 cost quadratic time), `!!int abc`. The caller's own check
-  then says what it expected, with the key's line.
+  day), `!!int abc`. The caller's own check then says what it expected, with the key's line.
 - Keys given twice in a mapping are noted (YAML keeps the last one silently).
 - Characters no XHTML document may hold (controls, surrogates, noncharacters), which YAML
   lets in through escapes such as "\\x01" or "\\ud800", are removed and noted. The same
@@ -30,7 +30,7 @@ import yaml
 from guidebook.diagnostics import shorten
 
 MAX_YAML_DEPTH = 32  # lists and mappings inside each other
-MAX_NUMBER_CHARS = 100  # past this a "number" is text
+MAX_NUMBER_CHARS = 100  # an unquoted number longer than this is refused
 
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)
@@ -80,6 +80,10 @@ class RemovedCharacters:
             f"removed {character_name(self.first)}{more} (written as an escape): no book "
             "can hold it; delete it to silence this"
         )
+
+
+class UnfitValue(yaml.MarkedYAMLError):
+    """Valid YAML that no book may hold; its problem is the whole message."""
 
 
 class SafeYamlLoader(yaml.SafeLoader):
@@ -142,7 +146,13 @@ class SafeYamlLoader(yaml.SafeLoader):
         """The typed value of an int, float, bool or timestamp scalar, or its text when it is
         not a valid one (PyYAML raises ValueError, KeyError... from deep inside)."""
         if node.tag in _NUMBER_TAGS and len(str(node.value)) > MAX_NUMBER_CHARS:
-            return str(node.value)
+            raise UnfitValue(
+                None,
+                None,
+                f"a number {len(str(node.value))} characters long; numbers have at most "
+                f"{MAX_NUMBER_CHARS} (put it in quotes if it is a text)",
+                node.start_mark,
+            )
         constructor = _TYPED_SCALARS[node.tag]
         try:
             return constructor(self, node)
@@ -194,4 +204,5 @@ def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[str, int | None]:
         return f"contains {character_name(point)}; remove it", line
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return f"invalid YAML: {problem}", mark.line if mark is not None else None
+    where: int | None = mark.line if mark is not None else None
+    return (problem if isinstance(exc, UnfitValue) else f"invalid YAML: {problem}"), where
