@@ -607,3 +607,18 @@ def test_message_with_a_line_break_is_escaped(tmp_path: Path) -> None:
     assert err.splitlines()[0] == (
         f"{SQUAT_MD}:2: error: front matter: unknown key 'ti\\ntle' (did you mean 'title'?)"
     )
+
+
+def test_long_session_title_gives_a_short_file_name(tmp_path: Path) -> None:
+    """The slug names the card's file: 300 characters were past the file system's 255."""
+    title = " ".join(["Lower body strength"] * 16)
+    program = PROGRAM.format(extra="", week=1, sets=3, reps=5, load="70%", rest=90)
+    _book(tmp_path)
+    (tmp_path / "p.yml").write_text(program.replace("title: S\n", f"title: {title}\n"), "utf-8")
+    code, out, err = _cli(tmp_path, "program", "p.yml", "-j", "1", "-q")
+    assert code == 0, err
+    [card] = (tmp_path / "build" / "cards").iterdir()
+    words = "-".join(["lower-body-strength"] * 16)
+    assert len(card.stem) <= 80
+    assert f"w01-{words}".startswith(card.stem + "-")  # cut between words
+    assert f"wrote build/cards/{card.name}: 1 page" in out
