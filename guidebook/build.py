@@ -20,9 +20,10 @@ import jinja2
 
 from guidebook.convert import ImageOptions, convert_book
 from guidebook.convert.remote import RemoteImages
-from guidebook.diagnostics import Reporter, display_path
+from guidebook.diagnostics import Reporter, display_path, shorten
 from guidebook.load import load_book
 from guidebook.model import Edition, Paper, Target
+from guidebook.numbers import parse_whole
 from guidebook.render.document import PAPER_CSS
 from guidebook.render.epub import render_epub
 from guidebook.render.html import render_html
@@ -53,11 +54,30 @@ Progress = Callable[[str], None]
 RENDER_ORDER: tuple[Target, ...] = ("epub", "html", "pdf")
 
 
-def build_time() -> dt.datetime:
-    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds), in UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
+# The last second a zip entry (the EPUB) can be dated: its DOS timestamps end with 2107.
+MAX_SOURCE_DATE_EPOCH = 4_354_819_199  # 2107-12-31 23:59:59 UTC
+
+
+def build_time(reporter: Reporter) -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds), in UTC.
+
+    The value must be what `date +%s` prints: ASCII digits, at most MAX_SOURCE_DATE_EPOCH.
+    Anything else ('abc', '-5', '1e9', '١٧٠٠٠٠٠٠٠٠', a value past 2107) is a warning and the
+    build uses the current time; the variable is then removed from the environment, because
+    WeasyPrint's font code (fontTools) reads it too, and workers inherit it, and `int('abc')`
+    there would end the render with a traceback. An empty value counts as not set.
+    """
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = parse_whole(raw, MAX_SOURCE_DATE_EPOCH) if raw is not None else None
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None)
+    if raw is not None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+        if raw.strip():
+            reporter.warning(
+                f"SOURCE_DATE_EPOCH={shorten(raw)!r}: not a Unix time (whole seconds since "
+                f"1970, at most {MAX_SOURCE_DATE_EPOCH}); using the current time"
+            )
     return dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
 
 
@@ -91,7 +111,7 @@ def prepare(
 
 def build_book(options: BuildOptions, reporter: Reporter, progress: Progress) -> list[Output]:
     edition = prepare(options, reporter, progress)
-    when = build_time()
+    when = build_time(reporter)
     paper = options.paper or edition.book.config.paper
     name = edition.book.config.output
     created = not options.out_dir.exists()

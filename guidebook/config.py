@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guidebook.diagnostics import Reporter
+from guidebook.diagnostics import Reporter, shorten
 from guidebook.imagefile import ImageProblem, inspect_image
 from guidebook.model import BookConfig
 from guidebook.schema import Field, parse_yaml_mapping, validate
@@ -227,16 +227,21 @@ def _cover(value: str | None, book_file: Path, line: int | None, reporter: Repor
     """The cover image: a JPEG or PNG inside the project folder (the book file's folder)."""
     if not value:
         return None
-    project = book_file.parent.resolve()
-    path = (book_file.parent / value).resolve()
 
     def problem(text: str) -> None:
-        reporter.error(f"book file: cover: '{value}' {text}", book_file, line)
+        reporter.error(f"book file: cover: '{shorten(value, 200)}' {text}", book_file, line)
 
-    if not path.is_relative_to(project):
+    try:
+        project = book_file.parent.resolve()
+        path = (book_file.parent / value).resolve()
+        inside, exists = path.is_relative_to(project), path.is_file()
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        problem(f"is not a path this system can open ({exc.strerror}); give a short relative path")
+        return None
+    if not inside:
         problem("lies outside the project folder; copy the image beside the book file")
         return None
-    if not path.is_file():
+    if not exists:
         problem("does not exist (the path is relative to the book file)")
         return None
     try:

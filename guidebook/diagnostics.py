@@ -9,6 +9,7 @@ and keeps its traceback.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +33,12 @@ class Diagnostic:
             if self.line is not None:
                 where += f":{self.line}"
             where += ": "
-        return f"{where}{self.severity}: {self.message}"
+        return f"{where}{self.severity}: {one_line(self.message)}"
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """A value quoted in a message: at most `limit` characters, '...' marking a cut."""
+    return text if len(text) < limit else text[: limit - 3] + "..."
 
 
 class BookError(Exception):
@@ -48,12 +54,25 @@ class UsageError(Exception):
 
 
 def display_path(path: Path) -> str:
-    """Relative to the working directory when below it (as compilers print), else absolute."""
+    """Relative to the working directory when below it (as compilers print), else absolute;
+    escaped by `one_line` (a file name may hold a line break)."""
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return os.path.abspath(path) if relative.startswith("..") else relative
+        return one_line(str(path))
+    return one_line(os.path.abspath(path) if relative.startswith("..") else relative)
+
+
+# Characters that break a diagnostic over lines or reorder it on a terminal: C0/C1 controls
+# (newline, carriage return, escape sequences), the Unicode line and paragraph separators and
+# the bidirectional embeddings, overrides and isolates ("Trojan Source", CVE-2021-42574).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """`text` with those characters written as Python escapes (a newline as '\\n'), so that
+    every diagnostic is one line that says what is really there."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass

@@ -16,8 +16,9 @@ from typing import Any
 
 import yaml
 
-from guidebook.diagnostics import Reporter
-from guidebook.text import without_disallowed
+from guidebook.diagnostics import Reporter, shorten
+from guidebook.safeyaml import SafeYamlLoader as SafeYamlLoader  # re-exported: its old home
+from guidebook.safeyaml import YamlLoad, load_yaml_safely, yaml_problem
 
 # What a field accepts. "strings" takes a list of strings or one comma-separated string.
 Kind = str  # "str" | "strings" | "bool" | "date" | "choice" | "parts"
@@ -33,51 +34,6 @@ class Field:
     aliases: tuple[str, ...] = ()
 
 
-class SafeYamlLoader(yaml.SafeLoader):
-    """PyYAML's SafeLoader without aliases: `*name` can expand a few hundred bytes into
-    gigabytes (the "billion laughs"), and no book, chapter or program needs one."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                "aliases (*name) are not allowed; write the value out in full",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.cleaned_lines: list[int] = []  # 0-based lines of strings that lost characters
-
-    def construct_scalar(self, node: Any) -> Any:
-        """Strings without the characters no output can carry (text.without_disallowed): the
-        file was cleaned when read, but escapes decode only here ("\\uFFFE", "\\x01", and
-        "\\ud83d" alone, a surrogate that cannot even be written as UTF-8)."""
-        value = super().construct_scalar(node)
-        if isinstance(value, str) and not value.isascii():
-            # "\\ud83d\\udcaa", a JSON-style pair of escapes, is one emoji: join such pairs.
-            value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-        if isinstance(value, str) and (kept := without_disallowed(value)) != value:
-            self.cleaned_lines.append(node.start_mark.line)
-            return kept
-        return value
-
-
-def load_yaml_safely(text: str) -> tuple[yaml.Node | None, Any, list[int]]:
-    """The node tree (for line numbers) and the data of one YAML document, without aliases,
-    and the 0-based lines of strings that lost characters (see `construct_scalar`)."""
-    loader = SafeYamlLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-        return node, data, loader.cleaned_lines
-    finally:
-        loader.dispose()
-
-
 @dataclass(frozen=True)
 class YamlDoc:
     """A parsed YAML mapping with the line of each top-level key (1-based, in the file)."""
@@ -91,20 +47,13 @@ def parse_yaml_mapping(
 ) -> YamlDoc | None:
     """Parse `text` as a YAML mapping; report a syntax error with its line and return None."""
     try:
-        node, data, cleaned = load_yaml_safely(text)
+        loaded = load_yaml_safely(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + mark.line if mark is not None else first_line
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        reporter.error(f"{what}: invalid YAML: {problem}", path, line)
+        problem, line = yaml_problem(exc, text)
+        reporter.error(f"{what}: {problem}", path, first_line + (line or 0))
         return None
-    if cleaned:
-        reporter.warning(
-            f"{what}: removed control characters or Unicode noncharacters written as escapes "
-            "(such as \\uFFFE) that no output can carry; delete them",
-            path,
-            first_line + min(cleaned),
-        )
+    report_findings(loaded, path, first_line, reporter, what)
+    node, data = loaded.node, loaded.data
     if data is None:
         return YamlDoc({}, {})
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
@@ -155,11 +104,21 @@ def known(fields: Sequence[Field]) -> str:
     return ", ".join(f.name for f in fields)
 
 
+def report_findings(
+    loaded: YamlLoad, path: Path, first_line: int, reporter: Reporter, what: str
+) -> None:
+    """Keys given twice are errors; characters removed from values are warnings."""
+    offset = first_line - 1
+    for duplicate in loaded.duplicate_keys:
+        reporter.error(f"{what}: {duplicate.problem(offset)}", path, duplicate.again + offset)
+    for removed in loaded.removed:
+        reporter.warning(f"{what}: {removed.problem()}", path, removed.line + offset)
+
+
 def describe(value: Any) -> str:
     if value is None:
         return "nothing"
-    text = repr(value)
-    return f"{type(value).__name__} {text if len(text) < 40 else text[:37] + '...'}"
+    return f"{type(value).__name__} {shorten(repr(value))}"
 
 
 def coerce(raw: Any, spec: Field) -> tuple[Any, str | None]:

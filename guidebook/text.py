@@ -120,8 +120,9 @@ def decode_lenient(data: bytes, path: Path, reporter: Reporter, what: str = "") 
 
 
 # See the module docstring. \r is gone by now (newlines are "\n"); DEL (U+007F) goes with C1.
-# Surrogates never come from decoding a file, but a YAML escape ("\\ud83d") makes them.
-_DISALLOWED = re.compile(
+# Surrogates never come from decoding a file, but a YAML escape ("\\ud83d") makes them: the YAML
+# loader removes this same set from decoded escapes.
+DISALLOWED = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
     + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
     + "]"
@@ -130,15 +131,15 @@ _DISALLOWED = re.compile(
 
 def without_disallowed(text: str) -> str:
     """`text` without control characters (except tab and newline) and noncharacters."""
-    return _DISALLOWED.sub("", text)
+    return DISALLOWED.sub("", text)
 
 
 def remove_disallowed(text: str, path: Path | None, reporter: Reporter, what: str = "") -> str:
     """`without_disallowed`, with one warning naming the first line that had any."""
-    first = _DISALLOWED.search(text)
+    first = DISALLOWED.search(text)
     if first is None:
         return text
-    count = len(_DISALLOWED.findall(text))
+    count = len(DISALLOWED.findall(text))
     reporter.warning(
         f"{what}removed {count} control character{'s' if count != 1 else ''} or Unicode "
         f"noncharacter{'s' if count != 1 else ''} (the first, U+{ord(first.group()):04X}, on "
@@ -157,7 +158,7 @@ def disallowed_reference_line(text: str) -> int | None:
     `without_disallowed` removes, for a message."""
     for match in _CHARACTER_REFERENCE.finditer(text):
         value = int(match[1], 16) if match[1] else int(match[2])
-        if value < 0x110000 and _DISALLOWED.match(chr(value)):
+        if value < 0x110000 and DISALLOWED.match(chr(value)):
             return text.count("\n", 0, match.start()) + 1
     return None
 

@@ -236,8 +236,6 @@ def write_width_book(root: Path) -> tuple[Path, Path]:
     return content, book
 
 
-WIDTH_XFAIL = pytest.mark.xfail(reason="width parsing fixed on wip-values", strict=True)
-
 BUILDS = {
     "all": (lambda root: write_hostile_book(root, noisy=True), []),
     "names-strict": (lambda root: write_hostile_book(root, noisy=False), ["--strict"]),
@@ -268,7 +266,7 @@ def _build(tmp_path: Path, case: str) -> tuple[Path, str]:
     return out, err
 
 
-@pytest.mark.parametrize("case", ["all", "names-strict", pytest.param("width", marks=WIDTH_XFAIL)])
+@pytest.mark.parametrize("case", ["all", "names-strict", "width"])
 def test_hostile_book_builds_and_passes_epubcheck(tmp_path: Path, case: str) -> None:
     out, err = _build(tmp_path, case)
     check_epub(out / "book.epub")
@@ -385,7 +383,6 @@ def test_every_name_is_valid_and_unique(tmp_path: Path, name: str) -> None:
     check_html(out / "book")
 
 
-@WIDTH_XFAIL
 def test_widths_are_numbers_in_the_epub(tmp_path: Path) -> None:
     out, _err = _build(tmp_path, "width")
     check_epub(out / "book.epub")
@@ -641,12 +638,14 @@ def test_yaml_escapes_to_them_are_removed_with_a_warning(tmp_path: Path) -> None
     )
     assert "Traceback" not in err
     assert code == 0, err
-    removed = (
-        "removed control characters or Unicode noncharacters written as escapes (such as "
-        "\\uFFFE) that no output can carry; delete them"
+    removed = "(written as an escape): no book can hold it; delete it to silence this"
+    assert (
+        f"{book}:2: warning: book file: removed a noncharacter U+FFFE {removed}" in err.splitlines()
     )
-    assert f"{book}:2: warning: book file: {removed}" in err.splitlines()
-    assert f"{content / 'squat.md'}:2: warning: front matter: {removed}" in err.splitlines()
+    assert (
+        f"{content / 'squat.md'}:2: warning: front matter: removed a control character U+0001 "
+        f"{removed}" in err.splitlines()
+    )
     check_epub(out / "book.epub")
     check_html(out / "book")
     with zipfile.ZipFile(out / "book.epub") as zf:

@@ -29,6 +29,7 @@ from guidebook.imagefile import (
     print_resolution,
 )
 from guidebook.model import Asset, Chapter
+from guidebook.numbers import parse_pixels
 from guidebook.text import MAX_IMAGE_BYTES, line_of, read_regular, slugify
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg"})
@@ -92,8 +93,11 @@ def collect_images(
             )
             img.set("alt", "")
         for attribute in ("width", "height"):  # only plain pixel numbers are valid XHTML
-            if not (img.get(attribute) or "").isdigit():
+            pixels = parse_pixels(img.get(attribute))
+            if pixels is None:
                 img.attrib.pop(attribute, None)
+            else:
+                img.set(attribute, str(pixels))  # '0800' -> '800'; keeps its place
         if options.for_print and info.size is not None:
             _check_resolution(src, info.size, img.get("width"), chapter, line, reporter)
         img.set("src", asset.name)
@@ -154,7 +158,7 @@ def _check_resolution(
     line: int | None,
     reporter: Reporter,
 ) -> None:
-    dpi, width_mm, height_mm = print_resolution(pixels, int(css_width) if css_width else None)
+    dpi, width_mm, height_mm = print_resolution(pixels, parse_pixels(css_width))
     if dpi >= PRINT_DPI - 0.5:
         return
     reporter.warning(

@@ -13,6 +13,8 @@ import re
 
 import nh3
 
+from guidebook.numbers import parse_pixels
+
 TAGS = {
     "a",
     "abbr",
@@ -124,6 +126,9 @@ def _filter_attribute(_tag: str, attribute: str, value: str) -> str | None:
         return value if "text-align" in value.lower() else None
     if attribute == "reversed":
         return "reversed"
+    if attribute in ("width", "height"):  # ASCII pixels only: not '²', '١٢٠٠' or 5,000 digits
+        pixels = parse_pixels(value)
+        return str(pixels) if pixels is not None else None
     pattern = _VALID_VALUE.get(attribute)
     if pattern is not None and not pattern.fullmatch(value.strip()):
         return None

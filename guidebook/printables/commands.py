@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from guidebook.build import BuildOptions, prepare
+from guidebook.build import BuildOptions, build_time, prepare
 from guidebook.convert.tree import to_xhtml, unwrap
 from guidebook.diagnostics import Reporter
 from guidebook.model import Asset, ChapterDoc, Edition, Paper
@@ -202,6 +202,7 @@ def _prepare(
         progress,
         for_print=images_full_size,
     )
+    build_time(reporter)  # a bad SOURCE_DATE_EPOCH: a warning, and the renderer never reads it
     return edition
 
 

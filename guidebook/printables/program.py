@@ -18,19 +18,21 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from guidebook.diagnostics import Reporter
+from guidebook.diagnostics import Reporter, shorten
 from guidebook.model import Chapter
+from guidebook.numbers import parse_decimal, parse_whole
 from guidebook.printables.exercises import ExerciseIndex
 from guidebook.printables.model import Athlete, Load, Prescription, Program, Session, Units
 from guidebook.printables.roster import parse_number, read_text
-from guidebook.schema import SafeYamlLoader
+from guidebook.safeyaml import SafeYamlLoader, YamlLoad, load_yaml_safely, yaml_problem
+from guidebook.schema import report_findings
 from guidebook.text import slugify
 
 PROGRAM_KEYS = ("title", "units", "round_to", "sessions")
@@ -53,6 +55,14 @@ MAX_SETS = 20
 MAX_ORDER_LENGTH = 4  # "A1", "B12"
 MAX_PERCENT = 120.0  # of 1RM, inclusive (supramaximal eccentrics go a little over 100)
 MAX_WEIGHT = 1000.0  # exclusive, in the program's units
+MAX_DECIMALS = 2  # in loads and round_to: 72.25%, 1.25 lb; more is a typo or '1,000' (a thousand?)
+MIN_ROUND_TO = Decimal("0.01")  # the smallest step that two decimals can print
+MAX_ROUND_TO = Decimal(50)  # a step beyond a pair of the biggest plates rounds loads to nonsense
+MAX_REPS = 999  # repetitions, seconds or minutes of one set
+MAX_REST_SECONDS = 3600  # a bare number of seconds of rest
+MAX_WEEK = 9999  # a numeric week; larger ones are labels
+MAX_LABEL_LENGTH = 30  # week and day share the card header's one line with the program title
+MAX_SLUG_LENGTH = 80  # session slugs name files: far below file-name limits (255 bytes)
 
 _NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
 _PERCENT = re.compile(rf"({_NUMBER})\s*%(?:\s*(?:of\s+)?1\s*-?\s*rm)?", re.IGNORECASE)
@@ -62,6 +72,14 @@ _RANGE = re.compile(r"([0-9]+)\s*[-–—]\s*([0-9]+)")
 _TIME = re.compile(r"([0-9]+)\s*(s|secs?|seconds?|min|mins|minutes?)", re.IGNORECASE)
 _PER_SIDE = re.compile(r"(.*?)\s*(?:/\s*|\bper\s+|\beach\s+)(side|leg|arm)", re.IGNORECASE)
 _TEMPO = re.compile(r"[0-9X]{4}")
+# A load that looks like a number but is neither a weight nor a share of 1RM: a sign, an
+# exponent, another script's digits, two decimal points ('-60 kg', '1e3 kg', '٦٠ kg').
+# Printed as text it would be nonsense on a card, so it is an error rather than a text load.
+_NUMBER_LIKE = re.compile(
+    r"[-+\u2212\u2013]?\s*[\d.,]*\d[\d.,]*(?:\s*e\s*[-+\u2212]?\s*\d+)?"
+    r"\s*(?:%(?:\s*(?:of\s+)?1\s*-?\s*rm)?|kgs?|lbs?)?",
+    re.IGNORECASE,
+)
 
 
 def read_program(path: Path, index: ExerciseIndex, reporter: Reporter) -> Program | None:
@@ -109,14 +127,18 @@ def session_slug(title: str, week: str | None, day: str | None) -> str:
     """'w01-monday-lower-body' for week 1, Monday, "Lower body"; parts not given are left out."""
     parts: list[str] = []
     if week:
-        number = week if _COUNT.fullmatch(week) else None
-        label = f"{int(number):02d}" if number is not None else slugify(week)
+        number = parse_whole(week, MAX_WEEK)
+        label = f"{number:02d}" if number is not None else slugify(week)
         if label:
             parts.append("w" + label)
     if day:
         parts.append(slugify(day))
     parts.append(slugify(title))
-    return "-".join(part for part in parts if part) or "session"
+    slug = "-".join(part for part in parts if part)
+    if len(slug) > MAX_SLUG_LENGTH:  # cut at a hyphen when there is one near the end
+        cut = slug[: MAX_SLUG_LENGTH + 1]
+        slug = cut[: cut.rfind("-")] if cut.rfind("-") > MAX_SLUG_LENGTH // 2 else cut[:-1]
+    return slug or "session"
 
 
 def parse_reps(text: str) -> str | None:
@@ -126,17 +148,21 @@ def parse_reps(text: str) -> str | None:
     per_side = _PER_SIDE.fullmatch(text)
     if per_side is not None:
         text, side = per_side[1], f" per {per_side[2].lower()}"
-    if _COUNT.fullmatch(text) and int(text) > 0:
-        return f"{int(text)}{side}"
+    count = parse_whole(text, MAX_REPS, minimum=1)
+    if count is not None:
+        return f"{count}{side}"
     span = _RANGE.fullmatch(text)
-    if span is not None and 0 < int(span[1]) < int(span[2]):
-        return f"{int(span[1])}-{int(span[2])}{side}"
+    if span is not None:
+        low, high = parse_whole(span[1], MAX_REPS, 1), parse_whole(span[2], MAX_REPS, 1)
+        if low is not None and high is not None and low < high:
+            return f"{low}-{high}{side}"
     if text.casefold() == "amrap":
         return f"AMRAP{side}"
     time = _TIME.fullmatch(text)
-    if time is not None and int(time[1]) > 0:
+    amount = parse_whole(time[1], MAX_REPS, minimum=1) if time is not None else None
+    if time is not None and amount is not None:
         unit = "min" if time[2].lower().startswith("m") else "s"
-        return f"{int(time[1])} {unit}{side}"
+        return f"{amount} {unit}{side}"
     return None
 
 
@@ -167,19 +193,9 @@ class YamlList(list[Any]):
         self.item_lines = item_lines
 
 
-@dataclass(frozen=True)
-class DuplicateKey:
-    key: str
-    first: int
-    again: int
-
-
 class _LineLoader(SafeYamlLoader):
-    """A SafeLoader that builds `YamlMap`s and `YamlList`s and notes keys given twice."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.duplicate_keys: list[DuplicateKey] = []
+    """The shared safe loader (no aliases, bounded nesting, keys given twice noted), building
+    `YamlMap`s and `YamlList`s."""
 
 
 def _line(node: yaml.Node) -> int:
@@ -187,7 +203,7 @@ def _line(node: yaml.Node) -> int:
 
 
 def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> YamlMap:
-    _note_duplicate_keys(loader, node)
+    loader.note_duplicate_keys(node)
     loader.flatten_mapping(node)  # "<<: *base" merges become ordinary keys
     items: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
@@ -208,50 +224,29 @@ def _construct_list(loader: _LineLoader, node: yaml.SequenceNode) -> YamlList:
     return YamlList(items, _line(node), [_line(child) for child in node.value])
 
 
-def _note_duplicate_keys(loader: _LineLoader, node: yaml.MappingNode) -> None:
-    seen: dict[str, int] = {}
-    for key_node, _value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-            continue
-        key, line = str(key_node.value), _line(key_node)
-        if key in seen:
-            loader.duplicate_keys.append(DuplicateKey(key, seen[key], line))
-        seen[key] = line
-
-
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
 
 
-def load_yaml(text: str) -> tuple[Any, list[DuplicateKey]]:
-    """The document (mappings as `YamlMap`, lists as `YamlList`) and any keys given twice.
+def load_yaml(text: str) -> YamlLoad:
+    """The document (mappings as `YamlMap`, lists as `YamlList`) and what the shared safe
+    loader noted (keys given twice, characters removed).
 
     Raises `yaml.YAMLError` for text that is not YAML.
     """
-    loader = _LineLoader(text)
-    try:
-        return loader.get_single_data(), loader.duplicate_keys
-    finally:
-        loader.dispose()
+    return load_yaml_safely(text, _LineLoader)
 
 
 def _document(text: str, path: Path, reporter: Reporter) -> YamlMap | None:
     try:
-        data, duplicates = load_yaml(text)
+        loaded = load_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = int(mark.line) + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem, line = yaml_problem(exc, text)
         tip = "; indent with spaces, not tabs" if "'\\t'" in problem else ""
-        reporter.error(f"program: invalid YAML: {problem}{tip}", path, line)
+        reporter.error(f"program: {problem}{tip}", path, line + 1 if line is not None else None)
         return None
-    for duplicate in duplicates:
-        reporter.error(
-            f"program: key '{duplicate.key}' is given twice (lines {duplicate.first} and "
-            f"{duplicate.again}); keep one of them",
-            path,
-            duplicate.again,
-        )
+    report_findings(loaded, path, 1, reporter, "program")
+    data = loaded.data
     if data is None:
         reporter.error(
             "program: the file is empty; start with 'title:', then list the sessions "
@@ -278,7 +273,7 @@ def _got_value(value: Any) -> str:
         return "'key: value' lines"
     if isinstance(value, YamlList):
         return "a list"
-    return repr(str(value))
+    return repr(shorten(str(value)))
 
 
 # --- the program ------------------------------------------------------------------------------
@@ -319,11 +314,20 @@ class _Reader:
         default = DEFAULT_ROUND_TO[units]
         if doc.get("round_to") is None:
             return default
-        step = self.number(doc, "round_to")
+        text = self.scalar_text(doc, "round_to")
+        step = parse_decimal(text, max_decimals=None) if text is not None else None
         if step is None or step <= 0:
             self.wrong(doc, "round_to", f"a number more than 0, like {format_number(default)}")
             return default
-        return step
+        if not MIN_ROUND_TO <= step <= MAX_ROUND_TO or parse_decimal(text or "") is None:
+            self.wrong(
+                doc,
+                "round_to",
+                f"a step from {MIN_ROUND_TO} to {MAX_ROUND_TO} with at most {MAX_DECIMALS} "
+                f"decimals, like {format_number(default)}",
+            )
+            return default
+        return float(step)
 
     def sessions(self, doc: YamlMap) -> tuple[Session, ...] | None:
         remedy = "list them under 'sessions:', each starting with '- title:'"
@@ -354,8 +358,8 @@ class _Reader:
     def session(self, item: YamlMap) -> Session | None:
         self.unknown_keys(item, SESSION_KEYS)
         title = self.required_text(item, "title", "this session", "add one, e.g. 'title: Legs'")
-        week = self.text(item, "week")
-        day = self.text(item, "day")
+        week = self.label(item, "week", "a number or a short label")
+        day = self.label(item, "day", "a short label like Monday or Day 2")
         what = f"session '{title}'" if title is not None else "this session"
         exercises = self.exercises(item, what)
         if title is None or exercises is None:
@@ -475,8 +479,8 @@ class _Reader:
             self.error(f"{what} has no 'sets'; add them, e.g. 'sets: 3'", item.line)
             return None
         text = self.scalar_text(item, "sets")
-        sets = int(text) if text is not None and _COUNT.fullmatch(text.strip()) else None
-        if sets is None or not 1 <= sets <= MAX_SETS:
+        sets = parse_whole(text, MAX_SETS, minimum=1) if text is not None else None
+        if sets is None:
             self.wrong(item, "sets", f"a whole number from 1 to {MAX_SETS}")
             return None
         return sets
@@ -497,20 +501,36 @@ class _Reader:
             return None
         line = item.line_of("load")
         percent = _PERCENT.fullmatch(text)
-        if percent is not None:
-            share = float(percent[1].replace(",", "."))
-            if not 0 < share <= MAX_PERCENT:
+        weight = _WEIGHT.fullmatch(text)
+        number = percent or weight
+        if number is None:
+            if _NUMBER_LIKE.fullmatch(text):
                 self.error(
-                    f"load: {text} is out of range; a share of 1RM is more than 0% and "
-                    f"at most {format_number(MAX_PERCENT)}%",
+                    f"load: '{shorten(text)}' is neither a weight nor a share of 1RM; write "
+                    "digits 0-9 without a sign or exponent, like 60 kg or 75%, or a text "
+                    "like bodyweight",
                     line,
                 )
                 return None
-            return Load("percent", f"{format_number(share)}% 1RM", share)
-        weight = _WEIGHT.fullmatch(text)
-        if weight is not None:
-            return self.weight(text, float(weight[1].replace(",", ".")), weight[2], line)
-        return Load("text", text)
+            return Load("text", text)
+        amount = parse_decimal(number[1])
+        if amount is None:
+            self.error(
+                f"load: '{shorten(text)}' has more than {MAX_DECIMALS} decimals (a comma is "
+                "a decimal mark); round it, e.g. 62.5 kg or 72.5%",
+                line,
+            )
+            return None
+        if percent is None:
+            return self.weight(text, float(amount), number[2], line)
+        if not 0 < amount <= MAX_PERCENT:
+            self.error(
+                f"load: {shorten(text)} is out of range; a share of 1RM is more than 0% and "
+                f"at most {format_number(MAX_PERCENT)}%",
+                line,
+            )
+            return None
+        return Load("percent", f"{format_number(amount)}% 1RM", float(amount))
 
     def weight(self, text: str, value: float, unit: str | None, line: int) -> Load | None:
         units = self.program_units
@@ -524,7 +544,7 @@ class _Reader:
             return None
         if not 0 < value < MAX_WEIGHT:
             self.error(
-                f"load: {text} is out of range; a weight is more than 0 and less than "
+                f"load: {shorten(text)} is out of range; a weight is more than 0 and less than "
                 f"{format_number(MAX_WEIGHT)}",
                 line,
             )
@@ -569,9 +589,13 @@ class _Reader:
 
     def rest(self, item: YamlMap) -> str | None:
         text = self.text(item, "rest")
-        if text is not None and _COUNT.fullmatch(text):
-            return f"{text} s"  # a bare number is seconds
-        return text
+        if text is None or not _COUNT.fullmatch(text):
+            return text
+        seconds = parse_whole(text, MAX_REST_SECONDS)  # a bare number is seconds
+        if seconds is None:
+            self.wrong(item, "rest", f"at most {MAX_REST_SECONDS} seconds, like 90 or 2 min")
+            return None
+        return f"{seconds} s"
 
     # --- values -------------------------------------------------------------------------------
 
@@ -610,6 +634,14 @@ class _Reader:
             self.wrong(mapping, key, "a text")
             return None
         return " ".join(text.split()) or None
+
+    def label(self, mapping: YamlMap, key: str, expected: str) -> str | None:
+        """An optional text printed in the card header, where a long one runs off the page."""
+        text = self.text(mapping, key)
+        if text is not None and len(text) > MAX_LABEL_LENGTH:
+            self.wrong(mapping, key, f"{expected} (at most {MAX_LABEL_LENGTH} characters)")
+            return None
+        return text
 
     def required_text(self, mapping: YamlMap, key: str, what: str, remedy: str) -> str | None:
         if key not in mapping:

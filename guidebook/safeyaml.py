@@ -1,0 +1,205 @@
+"""Reading YAML that others wrote: one loader for front matter, book files and programs.
+
+Input: the text of one YAML document. Output: `YamlLoad` (the node tree for line numbers, the
+data, and what the loader had to note), or `yaml.YAMLError`, which `yaml_problem` turns into a
+message and a line. PyYAML's SafeLoader runs no code but still trusts its input in ways a
+downloaded content pack must not be trusted; `SafeYamlLoader` closes each of them:
+
+- No aliases: `*name` can expand a few hundred bytes into gigabytes (the "billion laughs"),
+  and no book, chapter or program needs one.
+- Nesting is bounded (MAX_YAML_DEPTH) before the recursive composer meets Python's limit.
+- A number longer than MAX_NUMBER_CHARS is an error before it is converted: int() refuses
+  4,300 digits, base-60 integers like 1:30:00 cost quadratic time, and no book needs one.
+- A scalar YAML cannot turn into its type stays the text as written: `2026-02-30` (no such
+  day), `!!int abc`. The caller's own check then says what it expected, with the key's line.
+- Keys given twice in a mapping are noted (YAML keeps the last one silently).
+- Characters no XHTML document may hold (controls, surrogates, noncharacters), which YAML
+  lets in through escapes such as "\\x01" or "\\ud800", are removed and noted. The same
+  characters written raw are refused by PyYAML's reader; `yaml_problem` names them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from guidebook.diagnostics import shorten
+from guidebook.text import DISALLOWED as _UNFIT
+
+MAX_YAML_DEPTH = 32  # lists and mappings inside each other
+MAX_NUMBER_CHARS = 100  # an unquoted number longer than this is refused
+
+
+def character_name(point: int) -> str:
+    """'a control character U+0001', 'a noncharacter U+FFFE', 'a surrogate U+D800'..."""
+    char = chr(point)
+    if unicodedata.category(char) == "Cc":
+        return f"a control character U+{point:04X}"
+    if unicodedata.category(char) == "Cs":
+        return f"a surrogate U+{point:04X}"
+    if _UNFIT.match(char):
+        return f"a noncharacter U+{point:04X}"
+    return f"the character U+{point:04X}"
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    """A key given twice in one mapping, with both lines (1-based, in the YAML text)."""
+
+    key: str
+    first: int
+    again: int
+
+    def problem(self, offset: int = 0) -> str:
+        """The message, with lines moved by `offset` (front matter starts on line 2)."""
+        first, again = self.first + offset, self.again + offset
+        where = f"on line {again}" if first == again else f"(lines {first} and {again})"
+        return f"key '{shorten(self.key)}' is given twice {where}; keep one of them"
+
+
+@dataclass(frozen=True)
+class RemovedCharacters:
+    """Characters taken out of one scalar (1-based line in the YAML text)."""
+
+    line: int
+    first: int  # code point
+    count: int
+
+    def problem(self) -> str:
+        more = f" and {self.count - 1} more like it" if self.count > 1 else ""
+        return (
+            f"removed {character_name(self.first)}{more} (written as an escape): no book "
+            "can hold it; delete it to silence this"
+        )
+
+
+class UnfitValue(yaml.MarkedYAMLError):
+    """Valid YAML that no book may hold; its problem is the whole message."""
+
+
+class SafeYamlLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader made safe for untrusted text (see the module's docstring)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[DuplicateKey] = []
+        self.removed: list[RemovedCharacters] = []
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "aliases (*name) are not allowed; write the value out in full",
+                event.start_mark,
+            )
+        if self._depth >= MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"values are nested more than {MAX_YAML_DEPTH} levels deep; flatten them",
+                event.start_mark,
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_scalar_node(self, anchor: Any) -> yaml.ScalarNode:
+        node: yaml.ScalarNode = super().compose_scalar_node(anchor)
+        value = str(node.value)
+        if not value.isascii():  # "\ud83d\udcaa", a JSON-style pair of escapes, is one emoji
+            value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+            node.value = value
+        unfit = _UNFIT.findall(value)
+        if unfit:
+            node.value = _UNFIT.sub("", value)
+            line = node.start_mark.line + 1
+            self.removed.append(RemovedCharacters(line, ord(unfit[0]), len(unfit)))
+        return node
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.note_duplicate_keys(node)
+        return super().construct_mapping(node, deep=deep)
+
+    def note_duplicate_keys(self, node: yaml.MappingNode) -> None:
+        """Before merges (`<<:`) are flattened: a merged key may be overridden on purpose."""
+        seen: dict[str, int] = {}
+        for key_node, _value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                continue
+            key, line = str(key_node.value), key_node.start_mark.line + 1
+            if key in seen:
+                self.duplicate_keys.append(DuplicateKey(key, seen[key], line))
+            seen[key] = line
+
+    def construct_as_text_if_invalid(self, node: yaml.ScalarNode) -> Any:
+        """The typed value of an int, float, bool or timestamp scalar, or its text when it is
+        not a valid one (PyYAML raises ValueError, KeyError... from deep inside)."""
+        if node.tag in _NUMBER_TAGS and len(str(node.value)) > MAX_NUMBER_CHARS:
+            raise UnfitValue(
+                None,
+                None,
+                f"a number {len(str(node.value))} characters long; numbers have at most "
+                f"{MAX_NUMBER_CHARS} (put it in quotes if it is a text)",
+                node.start_mark,
+            )
+        constructor = _TYPED_SCALARS[node.tag]
+        try:
+            return constructor(self, node)
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError):
+            return str(node.value)
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+_TYPED_SCALARS = {
+    tag: yaml.SafeLoader.yaml_constructors[tag]
+    for tag in (*_NUMBER_TAGS, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+}
+for _tag in _TYPED_SCALARS:
+    SafeYamlLoader.add_constructor(_tag, SafeYamlLoader.construct_as_text_if_invalid)
+
+
+@dataclass(frozen=True)
+class YamlLoad:
+    node: yaml.Node | None  # for line numbers
+    data: Any
+    duplicate_keys: tuple[DuplicateKey, ...]
+    removed: tuple[RemovedCharacters, ...]
+
+
+def load_yaml_safely(text: str, loader_type: type[SafeYamlLoader] = SafeYamlLoader) -> YamlLoad:
+    """One YAML document read with `loader_type`. Raises `yaml.YAMLError` (see `yaml_problem`)."""
+    loader = loader_type(text)  # the reader checks every character here
+    try:
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        except ValueError as exc:  # the scanner's chr() of an escape past \U0010FFFF
+            past = "chr()" in str(exc)
+            problem = "an escape names no Unicode character (the last is \\U0010FFFF)"
+            raise yaml.scanner.ScannerError(
+                None, None, problem if past else str(exc), loader.get_mark()
+            ) from exc
+        return YamlLoad(node, data, tuple(loader.duplicate_keys), tuple(loader.removed))
+    finally:
+        loader.dispose()
+
+
+def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[str, int | None]:
+    """What is wrong, for a message, and its line (0-based in `text`, None if unknown)."""
+    if isinstance(exc, yaml.reader.ReaderError):  # raised for the first such character
+        line = text.count("\n", 0, exc.position)
+        point = exc.character if isinstance(exc.character, int) else ord(exc.character[:1])
+        return f"contains {character_name(point)}; remove it", line
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    where: int | None = mark.line if mark is not None else None
+    return (problem if isinstance(exc, UnfitValue) else f"invalid YAML: {problem}"), where
