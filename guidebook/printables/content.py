@@ -108,7 +108,7 @@ class SheetPart:
 
 
 def sheet_parts(sheet: ExerciseSheet) -> list[SheetPart]:
-    """The parts a writer can shorten, those that cannot be condensed first."""
+    """The parts a writer can shorten, longest first (the likeliest cause is tried first)."""
     parts = [
         SheetPart(
             f"its title ({len(sheet.title):,} characters)",
@@ -161,4 +161,4 @@ def sheet_parts(sheet: ExerciseSheet) -> list[SheetPart]:
             replace(sheet, watch_for=()),
         )
     )
-    return [part for part in parts if part.size]
+    return sorted((part for part in parts if part.size), key=lambda part: -part.size)
