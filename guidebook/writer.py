@@ -7,9 +7,9 @@ Every command that writes (`build`, `handouts`, `sheets`, `program`) does it ins
    second command into the same folder waits, saying so, for at most `LOCK_WAIT_SECONDS`, then
    stops with an error; nothing of the first command's work is touched.
 2. **Stale staging.** Holding the lock, the command is the only writer, so every staging
-   folder found in `<out>` (`.guidebook-staging-<16 hex digits>`, or the `.guidebook-<8>`
+   folder found in `<out>` (`.guidebook-staging-*`, or the `.guidebook-<8 characters>`
    folders of earlier versions) was left by a command that was killed: it is removed. Nothing
-   else is: not the HTML folder's marker, not the cache, not the lock.
+   else is: not the HTML folder's marker, not the cache, not the lock, no file.
 3. **Staging.** Outputs are rendered into a fresh `.guidebook-staging-*` folder inside `<out>`
    (same file system, so moving them is a rename).
 4. **Replacement as a set.** `Staging.commit` keeps each previous output in the staging folder
@@ -50,8 +50,9 @@ from guidebook.diagnostics import Reporter, display_path
 LOCK_FILE = ".guidebook-lock"
 LOCK_WAIT_SECONDS = 600.0  # a long book's PDF takes minutes; a stuck one is then reported
 STAGING_PREFIX = ".guidebook-staging-"
-_STAGING = re.compile(r"\.guidebook-staging-[0-9a-f]{16}")
-_OLD_STAGING = re.compile(r"\.guidebook-[a-z0-9_]{8}")  # tempfile.mkdtemp's, before the lock
+# Folders only this builder makes: its staging folders, and those of versions before the lock
+# (tempfile.mkdtemp's `.guidebook-` + 8 characters). Never the marker, the lock or the cache.
+_STAGING = re.compile(r"\.guidebook-staging-.+|\.guidebook-[a-z0-9_]{8}")
 
 # An HTML output folder carries this file; only a folder that has it is ever replaced.
 MARKER = ".guidebook-output"
@@ -154,15 +155,22 @@ class Staging:
             try:
                 for number, final in enumerate(finals):
                     self._place(final, self.root / "previous" / str(number), undo, made)
-            except OSError as exc:
+            except BaseException as exc:  # a disk error, or anything else: never half a set
+                rescued = None if self._undo(undo, made) else self._rescue()
+                if not isinstance(exc, OSError):
+                    raise
                 reason = exc.strerror or str(exc)
-                if not self._undo(undo, made):
-                    self.keep = True
-                    rescued = self.root.with_name(f".guidebook-rescued-{self.root.name[-16:]}")
-                    with contextlib.suppress(OSError):
-                        self.root = self.root.rename(rescued)
+                if rescued:
                     reason += f"; previous outputs that could not be put back are in {rescued}"
                 raise ReplaceError(exc.errno, reason, exc.filename) from exc
+
+    def _rescue(self) -> str:
+        """Keep this folder, which holds previous outputs, under a name no run removes."""
+        self.keep = True
+        rescued = self.root.with_name(f".guidebook-rescued-{self.root.name[-16:]}")
+        with contextlib.suppress(OSError):
+            self.root = self.root.rename(rescued)
+        return display_path(self.root)
 
     def _place(self, final: Path, backup: Path, undo: list[Undo], made: list[Path]) -> None:
         """Move one staged output into place, keeping its previous version at `backup`."""
@@ -267,13 +275,13 @@ def _wait(out_dir: Path, deadline: float | None, reporter: Reporter) -> float:
     now = time.monotonic()
     if deadline is None:
         reporter.note(
-            f"waiting for another build into '{display_path(out_dir)}' to finish "
+            f"waiting for another build into {display_path(out_dir)} to finish "
             f"(at most {LOCK_WAIT_SECONDS:.0f} s)..."
         )
         deadline = now + LOCK_WAIT_SECONDS
     elif now >= deadline:
         reporter.error(
-            f"another build is still writing into '{display_path(out_dir)}' after "
+            f"another build is still writing into {display_path(out_dir)} after "
             f"{LOCK_WAIT_SECONDS:.0f} s (it holds {LOCK_FILE}); try again when it has "
             "finished, or choose another --out"
         )
@@ -297,8 +305,7 @@ def _remove_stale_staging(out_dir: Path) -> None:
         stale = [
             e.path
             for e in entries
-            if (_STAGING.fullmatch(e.name) or _OLD_STAGING.fullmatch(e.name))
-            and e.is_dir(follow_symlinks=False)
+            if _STAGING.fullmatch(e.name) and e.is_dir(follow_symlinks=False)
         ]
     for folder in stale:
         shutil.rmtree(folder, ignore_errors=True)

@@ -188,8 +188,8 @@ def test_a_command_into_a_locked_out_waits_then_stops(
         assert tree(out) == before  # nothing written, nothing removed (not even the lock)
     assert code == 1
     shown = out.relative_to(sample) if out.is_relative_to(sample) else out
-    assert f"note: waiting for another build into '{shown}' to finish" in err
-    assert f"error: another build is still writing into '{shown}' after 0 s" in err
+    assert f"note: waiting for another build into {shown} to finish" in err
+    assert f"error: another build is still writing into {shown} after 0 s" in err
     assert "make_book: 1 problem to fix; no output was written" in err
     assert stdout == "" and "Traceback" not in err
 
@@ -210,7 +210,7 @@ def test_a_build_waits_for_the_one_before_it(book: Path) -> None:
     code, _, err = build(book, "epub")
     assert released.is_set()
     assert code == 0, err
-    assert "note: waiting for another build into 'out' to finish" in err
+    assert "note: waiting for another build into out to finish" in err
     assert sorted(os.listdir(out)) == ["book.epub"]  # the lock file is gone with its holder
 
 
@@ -242,11 +242,13 @@ def test_two_builds_at_once_both_succeed_one_after_the_other(book: Path) -> None
 
 def test_stale_staging_is_removed_and_nothing_else(book: Path) -> None:
     out = book / "out"
-    stale = [".guidebook-staging-0123456789abcdef", ".guidebook-a1b2_c3d"]  # now, and before
+    # Its staging folders now, by hand, and before the lock (tempfile.mkdtemp's names).
+    stale = [".guidebook-staging-0123456789abcdef", ".guidebook-staging-x", ".guidebook-a1b2_c3d"]
     kept = {
         ".guidebook-cache.json": "{}",
         ".guidebook-notes/mine.txt": "the user's",
-        ".guidebook-staging-mine/x.txt": "not the builder's pattern",
+        ".guidebook-staging-file": "a file, not a folder",
+        ".guidebook-a1b2c3d4.pdf": "a file",
         ".guidebook-output": "a file, not a folder",
         "thesis.txt": "years of work",
     }
@@ -313,3 +315,63 @@ def test_an_interrupted_build_exits_cleanly_and_replaces_nothing(
     assert f"make_book: {said}; no output was replaced" in err
     assert "Traceback" not in err
     assert tree(out) == before  # staging removed, the previous EPUB as it was, no PDF
+
+
+def interrupting(how: str) -> Callable[..., object]:
+    """A renderer that writes half a file, then is interrupted as `how` says."""
+
+    def render(*args: object, **_kwargs: object) -> object:
+        destination = next(a for a in args if isinstance(a, Path))
+        destination.write_bytes(b"half a file")
+        if how == "SIGTERM":
+            os.kill(os.getpid(), signal.SIGTERM)  # the handler raises at the next instruction
+            time.sleep(5)
+        raise KeyboardInterrupt
+
+    return render
+
+
+@pytest.mark.parametrize(
+    ("renderer", "how", "code", "said"),
+    [
+        ("render_epub", "Ctrl-C", 130, "interrupted"),
+        ("render_html", "Ctrl-C", 130, "interrupted"),
+        ("render_epub", "SIGTERM", 143, "terminated"),
+        ("render_html", "SIGTERM", 143, "terminated"),
+    ],
+)
+def test_an_interrupt_while_rendering_leaves_everything_as_it_was(
+    book: Path, monkeypatch: pytest.MonkeyPatch, renderer: str, how: str, code: int, said: str
+) -> None:
+    first, _, err = build(book, "epub,html")
+    assert first == 0, err
+    before = tree(book / "out")
+    edit(book)
+    monkeypatch.setattr(f"guidebook.build.{renderer}", interrupting(how))
+    result, stdout, err = build(book, "epub,html")
+    assert result == code
+    assert err.splitlines()[-1] == f"make_book: {said}; no output was replaced"
+    assert "Traceback" not in err and stdout == ""
+    assert tree(book / "out") == before
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the CLI put its handler back
+
+
+def test_an_interrupt_while_moving_the_outputs_puts_back_the_ones_moved(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, err = build(book, "epub,pdf")
+    assert code == 0, err
+    before = tree(book / "out")
+    edit(book)
+    real = os.replace
+
+    def replace(source: object, destination: object) -> None:
+        if str(destination).endswith("book.pdf"):
+            raise KeyboardInterrupt
+        real(source, destination)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", replace)
+    code, _, err = build(book, "epub,pdf")
+    assert code == 130
+    assert err.splitlines()[-1] == "make_book: interrupted; no output was replaced"
+    assert tree(book / "out") == before
