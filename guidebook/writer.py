@@ -111,13 +111,16 @@ def written_by_us(final: Path, folder: bool) -> bool:
 
 def check_replaceable(out_dir: Path, final: Path, folder: bool, reporter: Reporter) -> None:
     """Report (as an error) an output path the builder may not write: one that exists and was
-    not written by it, or one below a link or a file inside `out_dir`."""
+    not written by it, or one below a link, a file or the book's HTML folder (which the next
+    build replaces whole) inside `out_dir`."""
     for parent in reversed(final.relative_to(out_dir).parents[:-1]):
         where = out_dir / parent
-        if os.path.lexists(where) and (where.is_symlink() or not where.is_dir()):
+        if not os.path.lexists(where):
+            break
+        if where.is_symlink() or not where.is_dir() or (where / MARKER).exists():
             reporter.error(
-                f"'{display_path(where)}' is not a folder the builder made (a link or a file); "
-                "move it away or choose another --out"
+                f"'{display_path(where)}' is a link, a file or the book's HTML folder, not a "
+                "folder for these files; move it away or choose another --out"
             )
             return
     if not written_by_us(final, folder):

@@ -404,3 +404,27 @@ def test_interrupted_sheets_exit_cleanly_with_no_worker_left(
     time.sleep(0.5)
     assert not [w for w in workers if alive(w)]
     assert not out.exists()  # it made the folder, and left nothing in it: no sheet, no staging
+
+
+@pytest.mark.parametrize("blocker", ["link", "file", "html"])
+def test_printables_never_write_through_a_link_a_file_or_the_html_folder(
+    project: Path, tmp_path: Path, blocker: str
+) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out.mkdir()
+    if blocker == "link":
+        (out / "sheets").symlink_to(elsewhere)
+    elif blocker == "file":
+        (out / "sheets").write_text("mine\n", encoding="utf-8")
+    else:
+        (out / "sheets").mkdir()
+        (out / "sheets" / ".guidebook-output").write_text("marker\n", encoding="utf-8")
+    before = snapshot(tmp_path, tmp_path / "nothing")
+    code, stdout, err = run_cli("sheets", "squat", "--out", out, "-q", cwd=project)
+    assert code == 1 and stdout == ""
+    assert (
+        f"error: '{out / 'sheets'}' is a link, a file or the book's HTML folder, not a folder "
+        "for these files; move it away or choose another --out"
+    ) in err
+    assert snapshot(tmp_path, tmp_path / "nothing") == before

@@ -304,6 +304,9 @@ def _run(
         tuple(jobs), options.out_dir, layout_folders(edition.book), paper, options.workers
     )
     with output_folder(options.out_dir, reporter, options.written) as staging:
+        for job in jobs:  # refuse before rendering, not after minutes of it
+            check_replaceable(options.out_dir, job.output, False, reporter)
+        reporter.check()
         progress(f"rendering {len(jobs)} PDF(s)...")
         started = time.perf_counter()
         run = batch.run(staging.path_for)
@@ -322,7 +325,6 @@ def _run(
                 reporter.warning(f"{job.label}: {warning}", job.source)
             if result.error:
                 reporter.error(f"{job.label}: {result.error}", job.source)
-            check_replaceable(options.out_dir, result.output, False, reporter)
         reporter.check()  # one failed PDF (or, under --strict, a warning): none is written
         staging.commit([result.output for result in rendered])
         run.remember()
