@@ -19,9 +19,10 @@ from typing import cast
 from guidebook import __version__
 from guidebook.build import BuildOptions, Progress, build_book, prepare
 from guidebook.diagnostics import BookError, Reporter, UsageError, display_path
+from guidebook.interrupts import Terminated, termination_raises
 from guidebook.model import TARGETS, Paper, Target
 from guidebook.printables.commands import PrintOptions, make_cards, make_handouts, make_sheets
-from guidebook.writer import Terminated, Written, termination_raises
+from guidebook.writer import Written
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,8 +21,8 @@ Every command that writes (`build`, `handouts`, `sheets`, `program`) does it ins
 5. **Clean up.** The staging folder (with the previous outputs) is removed, the lock file is
    removed and unlocked, and an `<out>` the command created is removed again if it is empty.
 
-Ctrl-C and SIGTERM arrive as exceptions (`KeyboardInterrupt`, `Terminated`), so steps 5 run;
-during step 4 they are held back until the set is complete or undone.
+Ctrl-C and SIGTERM arrive as exceptions (`KeyboardInterrupt`, `interrupts.Terminated`), so
+step 5 runs; during step 4 they are held back until the set is complete or undone.
 
 Only a path the builder wrote may be replaced (`written_by_us`): nothing there yet, a regular
 file where a file goes, or a real folder carrying the marker file where a folder goes.
@@ -37,15 +37,13 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 
 from guidebook.diagnostics import Reporter, display_path
+from guidebook.interrupts import signals_held
 
 LOCK_FILE = ".guidebook-lock"
 LOCK_WAIT_SECONDS = 600.0  # a long book's PDF takes minutes; a stuck one is then reported
@@ -57,10 +55,6 @@ _STAGING = re.compile(r"\.guidebook-staging-.+|\.guidebook-[a-z0-9_]{8}")
 # An HTML output folder carries this file; only a folder that has it is ever replaced.
 MARKER = ".guidebook-output"
 MARKER_TEXT = "Written by guidebook; the next build replaces this whole folder.\n"
-
-
-class Terminated(BaseException):
-    """SIGTERM, raised like KeyboardInterrupt so that staging is removed on the way out."""
 
 
 @dataclass
@@ -312,45 +306,3 @@ def _remove_stale_staging(out_dir: Path) -> None:
         ]
     for folder in stale:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-# --- signals --------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def termination_raises() -> Iterator[None]:
-    """While the block runs, SIGTERM raises `Terminated` (as Ctrl-C raises KeyboardInterrupt)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def terminate(_signum: int, _frame: FrameType | None) -> None:
-        raise Terminated
-
-    previous = signal.signal(signal.SIGTERM, terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait until the block has finished, then act as usual."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pending: list[int] = []
-
-    def hold(signum: int, _frame: FrameType | None) -> None:
-        pending.append(signum)
-
-    held = (signal.SIGINT, signal.SIGTERM)
-    previous = {number: signal.signal(number, hold) for number in held}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        if pending:
-            signal.raise_signal(pending[0])

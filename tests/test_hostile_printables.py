@@ -54,13 +54,25 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def snapshot(root: Path, skip: Path) -> dict[str, bytes | None]:
-    """Every path under root except those under `skip` (the --out folder)."""
+def snapshot(root: Path, skip: Path) -> dict[str, object]:
+    """Every path under root except those under `skip` (the --out folder): a file's bytes, a
+    link's target, None for anything else (only regular files are read: a FIFO would block)."""
+
+    def state(path: Path) -> object:
+        if path.is_symlink():
+            return os.readlink(path)
+        return path.read_bytes() if path.is_file() else None
+
     return {
-        str(p.relative_to(root)): (None if p.is_dir() else p.read_bytes())
+        str(p.relative_to(root)): state(p)
         for p in sorted(root.rglob("*"))
         if not p.is_relative_to(skip)
     }
+
+
+def around(project: Path, tmp_path: Path, out: Path) -> list[dict[str, object]]:
+    """What a command must leave alone: the test's folder and the project's, but --out."""
+    return [snapshot(tmp_path, out), snapshot(project.parent, out)]
 
 
 def wrote(stdout: str, cwd: Path) -> list[Path]:
@@ -169,7 +181,7 @@ def test_hostile_athlete_names_write_distinct_files_inside_out(
 ) -> None:
     team = roster(tmp_path, HOSTILE_NAMES)
     out = tmp_path / "out"
-    before = snapshot(tmp_path.parent, out)
+    before = around(project, tmp_path, out)
     code, stdout, err = run_cli(
         "sheets", "squat", "--roster", team, "--out", out, "-q", "-j", "2", cwd=project
     )
@@ -182,7 +194,7 @@ def test_hostile_athlete_names_write_distinct_files_inside_out(
         assert (sheets, name) == ("sheets", "squat.pdf")
         assert SAFE.fullmatch(folder) and folder not in WINDOWS_DEVICES and len(folder) <= 70
     assert {p.parent.name for p in files} >= {"lixiaolong", "sergey-ivanov", "mhmd", "x"}
-    assert snapshot(tmp_path.parent, out) == before  # nothing outside --out changed
+    assert around(project, tmp_path, out) == before  # nothing outside --out changed
 
 
 def test_a_roster_with_a_nul_byte_is_refused_and_nothing_is_written(
@@ -210,7 +222,7 @@ def test_hostile_session_titles_write_distinct_files_inside_out(
     program = tmp_path / "program.yml"
     program.write_text(f"title: Block\nsessions:\n{sessions}", encoding="utf-8")
     out = tmp_path / "out"
-    before = snapshot(tmp_path.parent, out)
+    before = around(project, tmp_path, out)
     code, stdout, err = run_cli("program", program, "--out", out, "-q", "-j", "2", cwd=project)
     assert code == 0, err
     files = wrote(stdout, project)
@@ -220,7 +232,7 @@ def test_hostile_session_titles_write_distinct_files_inside_out(
         assert cards == "cards" and path.suffix == ".pdf"
         assert SAFE.fullmatch(path.stem) and path.stem not in WINDOWS_DEVICES
         assert len(path.name) <= 80
-    assert snapshot(tmp_path.parent, out) == before
+    assert around(project, tmp_path, out) == before
 
 
 def test_chapter_slugs_that_are_device_names_or_very_long_give_safe_handouts(

@@ -27,11 +27,11 @@ NO_SPACE = "No space left on device"
 
 
 def tree(root: Path) -> dict[str, bytes | None]:
-    """Every path under root with its bytes (None for a folder)."""
+    """Every path under root with its bytes (None for anything but a regular file)."""
     if not root.exists():
         return {}
     return {
-        str(p.relative_to(root)): (None if p.is_dir() else p.read_bytes())
+        str(p.relative_to(root)): (p.read_bytes() if p.is_file() else None)
         for p in sorted(root.rglob("*"))
     }
 
@@ -96,7 +96,7 @@ def test_a_failed_move_replaces_no_output(
 ) -> None:
     code, _, err = build(book, formats)
     assert code == 0, err
-    before, outside = tree(book / "out"), tree(book.parent / "notes.txt")
+    before, outside = tree(book / "out"), (book.parent / "notes.txt").read_bytes()
     edit(book)
     calls = failing(monkeypatch, function, book / "out" / fails)
     code, out, err = build(book, formats)
@@ -105,7 +105,7 @@ def test_a_failed_move_replaces_no_output(
     assert f"make_book: error: cannot write out/{fails}: {NO_SPACE}; no output was replaced" in err
     assert "Traceback" not in err and "wrote" not in out
     assert tree(book / "out") == before  # every previous output as it was, nothing left over
-    assert tree(book.parent / "notes.txt") == outside
+    assert (book.parent / "notes.txt").read_bytes() == outside
 
 
 def test_when_undoing_fails_too_the_message_names_what_was_replaced(
