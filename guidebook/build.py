@@ -1,16 +1,15 @@
 """Orchestration only: load -> convert -> render each requested target, written atomically.
 
-Every output is rendered to a temporary file beside its destination and moved into place only
-when all targets succeeded (and, under --strict, nothing warned), so a failed build leaves the
-previous outputs untouched and no temporary files behind.
+Every output is rendered into a staging folder inside --out and the set replaces the previous
+outputs only when all targets succeeded (and, under --strict, nothing warned), so a failed or
+interrupted build leaves the previous outputs untouched and no temporary files behind. The
+lock, the staging and the replacement are `writer.py`'s, shared with the printables.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ import jinja2
 
 from guidebook.convert import ImageOptions, convert_book
 from guidebook.convert.remote import RemoteImages
-from guidebook.diagnostics import Reporter, display_path, shorten
+from guidebook.diagnostics import Reporter, shorten
 from guidebook.load import load_book
 from guidebook.model import Edition, Paper, Target
 from guidebook.numbers import parse_whole
@@ -28,6 +27,9 @@ from guidebook.render.document import PAPER_CSS
 from guidebook.render.epub import render_epub
 from guidebook.render.html import render_html
 from guidebook.render.pdf import render_pdf
+from guidebook.writer import MARKER as HTML_MARKER
+from guidebook.writer import MARKER_TEXT as MARKER_TEXT
+from guidebook.writer import Written, check_replaceable, output_folder
 
 
 @dataclass(frozen=True)
@@ -109,73 +111,58 @@ def prepare(
     return edition
 
 
-def build_book(options: BuildOptions, reporter: Reporter, progress: Progress) -> list[Output]:
+def build_book(
+    options: BuildOptions, reporter: Reporter, progress: Progress, written: Written | None = None
+) -> list[Output]:
+    """Render every requested target into staging, then replace the previous outputs as a set
+    (`writer.py`); `written` records what is in place if anything fails on the way."""
     edition = prepare(options, reporter, progress)
     when = build_time(reporter)
     paper = options.paper or edition.book.config.paper
     name = edition.book.config.output
-    created = not options.out_dir.exists()
-    options.out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".guidebook-", dir=options.out_dir))
-    outputs: list[tuple[Path, Path, str, float]] = []
-    try:
-        for target in sorted(options.formats, key=RENDER_ORDER.index):
+    targets = sorted(options.formats, key=RENDER_ORDER.index)
+    finals = {t: options.out_dir / (name if t == "html" else f"{name}.{t}") for t in targets}
+    outputs: list[Output] = []
+    with output_folder(options.out_dir, reporter, written or Written()) as staging:
+        for target in targets:  # refuse before rendering, not after minutes of it
+            check_replaceable(options.out_dir, finals[target], target == "html", reporter)
+        reporter.check()
+        for target in targets:
             started = time.perf_counter()
             progress(f"rendering {target}...")
-            final = options.out_dir / (name if target == "html" else f"{name}.{target}")
-            temp = staging / final.name
-            _check_replaceable(final, target == "html", reporter)
-            try:
-                if target == "pdf":
-                    result = render_pdf(edition, temp, paper, when, reporter)
-                    summary = f"{result.pages} pages, {PAPER_CSS[paper]}"
-                elif target == "epub":
-                    summary = _chapters(render_epub(edition, temp, when))
-                else:
-                    summary = _chapters(render_html(edition, temp, paper, when))
-                    (temp / HTML_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-            except jinja2.TemplateError as exc:
-                _layout_error(exc, reporter)
-            outputs.append((temp, final, summary, time.perf_counter() - started))
+            temp = staging.path_for(finals[target])
+            summary = _render(target, edition, temp, paper, when, reporter)
+            outputs.append(Output(finals[target], summary, time.perf_counter() - started))
         reporter.check()  # --strict: renderer warnings fail the build before anything moves
-        for temp, final, _summary, _seconds in outputs:
-            _replace(temp, final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if created and not any(options.out_dir.iterdir()):
-            options.out_dir.rmdir()  # a failed first build leaves no empty folder behind
-    return [Output(final, summary, seconds) for _t, final, summary, seconds in outputs]
+        staging.commit([output.path for output in outputs])
+    return outputs
+
+
+def _render(
+    target: Target,
+    edition: Edition,
+    temp: Path,
+    paper: Paper,
+    when: dt.datetime,
+    reporter: Reporter,
+) -> str:
+    """Write one target to `temp`; return its summary ("42 pages, A4")."""
+    try:
+        if target == "pdf":
+            result = render_pdf(edition, temp, paper, when, reporter)
+            return f"{result.pages} pages, {PAPER_CSS[paper]}"
+        if target == "epub":
+            return _chapters(render_epub(edition, temp, when))
+        summary = _chapters(render_html(edition, temp, paper, when))
+        (temp / HTML_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        return summary
+    except jinja2.TemplateError as exc:
+        _layout_error(exc, reporter)
+        raise  # not reached: _layout_error raises BookError
 
 
 def _chapters(count: int) -> str:
     return f"{count} chapter{'s' if count != 1 else ''}"
-
-
-# An HTML output folder carries this file; only a folder that has it is ever replaced.
-HTML_MARKER = ".guidebook-output"
-MARKER_TEXT = "Written by guidebook; the next build replaces this whole folder.\n"
-
-
-def _written_by_us(final: Path, folder: bool) -> bool:
-    """An output path the builder may replace: nothing there yet, a regular file where a file
-    output goes, or a real folder holding the marker where the HTML folder goes."""
-    if not os.path.lexists(final):
-        return True
-    if final.is_symlink():
-        return False
-    if not folder:
-        return final.is_file()
-    return final.is_dir() and (final / HTML_MARKER).is_file()
-
-
-def _check_replaceable(final: Path, folder: bool, reporter: Reporter) -> None:
-    """Refuse, before rendering, to replace anything the builder did not write itself."""
-    if not _written_by_us(final, folder):
-        reporter.error(
-            f"'{display_path(final)}' exists and was not written by this builder; "
-            "move it away or choose another --out or 'output:'"
-        )
-        reporter.check()
 
 
 def _layout_error(exc: jinja2.TemplateError, reporter: Reporter) -> None:
@@ -188,12 +175,3 @@ def _layout_error(exc: jinja2.TemplateError, reporter: Reporter) -> None:
         line,
     )
     reporter.check()
-
-
-def _replace(temp: Path, final: Path) -> None:
-    if temp.is_dir():
-        if final.exists() and _written_by_us(final, folder=True):  # checked before rendering
-            shutil.rmtree(final)
-        temp.rename(final)  # fails, rather than overwrites, if anything else is there
-    else:
-        os.replace(temp, final)

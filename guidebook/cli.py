@@ -1,6 +1,8 @@
 """Command line: `build`, `check`, and the printables `handouts`, `sheets` and `program`.
 
-Exit codes: 0 success, 1 content errors, 2 usage errors.
+Exit codes: 0 success, 1 content errors (or a disk error), 2 usage errors, 130 interrupted
+(Ctrl-C), 143 terminated (SIGTERM). A command that fails writes nothing (`writer.py`), and its
+closing line says exactly what it left in place.
 
 Progress and diagnostics go to stderr; one summary line per output goes to stdout.
 """
@@ -17,8 +19,10 @@ from typing import cast
 from guidebook import __version__
 from guidebook.build import BuildOptions, Progress, build_book, prepare
 from guidebook.diagnostics import BookError, Reporter, UsageError, display_path
+from guidebook.interrupts import Terminated, termination_raises
 from guidebook.model import TARGETS, Paper, Target
 from guidebook.printables.commands import PrintOptions, make_cards, make_handouts, make_sheets
+from guidebook.writer import Written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,42 +32,68 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     reporter = Reporter(strict=getattr(args, "strict", False))
     progress = (lambda _line: None) if args.quiet else _progress
+    written = Written()  # what is in place: every closing message below is made from it
     try:
-        options = _options(args)
-        if args.command == "check":
-            prepare(options, reporter, progress)
-            _finish_check(reporter)
-            return 0
-        if args.command in PRINTABLES:
-            return _printables(args, reporter, progress)
-        started = time.perf_counter()
-        for output in build_book(options, reporter, progress):
-            print(f"wrote {display_path(output.path)}: {output.summary}, {output.seconds:.1f} s")
-        _progress(f"done, {_warnings(reporter)} ({time.perf_counter() - started:.1f} s in all)")
-        return 0
+        with termination_raises():
+            return _command(args, reporter, progress, written)
     except UsageError as exc:
         print(f"make_book: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        _fail(f"interrupted; {_outcome(written, 'no output was replaced')}")
+        return 130
+    except Terminated:
+        _fail(f"terminated; {_outcome(written, 'no output was replaced')}")
+        return 143
     except OSError as exc:  # the disk, not the content: full, read-only, permissions
         where = f" {display_path(Path(exc.filename))}" if exc.filename else ""
-        print(
-            f"make_book: error: cannot write{where}: {exc.strerror or exc}; no output was replaced",
-            file=sys.stderr,
+        reason = exc.strerror or exc
+        _fail(
+            f"error: cannot write{where}: {reason}; {_outcome(written, 'no output was replaced')}"
         )
         return 1
     except BookError as exc:
         count = len(exc.diagnostics)
-        print(
-            f"make_book: {count} problem{'s' if count != 1 else ''} to fix; no output was "
-            "written"
-            + (
-                " (--strict treats warnings as errors)"
-                if reporter.strict and reporter.warnings
-                else ""
-            ),
-            file=sys.stderr,
+        strict = (
+            " (--strict treats warnings as errors)" if reporter.strict and reporter.warnings else ""
+        )
+        _fail(
+            f"{count} problem{'s' if count != 1 else ''} to fix; "
+            f"{_outcome(written, 'no output was written')}{strict}"
         )
         return 1
+
+
+def _command(
+    args: argparse.Namespace, reporter: Reporter, progress: Progress, written: Written
+) -> int:
+    options = _options(args)
+    if args.command == "check":
+        prepare(options, reporter, progress)
+        _finish_check(reporter)
+        return 0
+    if args.command in PRINTABLES:
+        return _printables(args, reporter, progress, written)
+    started = time.perf_counter()
+    for output in build_book(options, reporter, progress, written):
+        print(f"wrote {display_path(output.path)}: {output.summary}, {output.seconds:.1f} s")
+    _progress(f"done, {_warnings(reporter)} ({time.perf_counter() - started:.1f} s in all)")
+    return 0
+
+
+def _fail(message: str) -> None:
+    print(f"make_book: {message}", file=sys.stderr)
+
+
+def _outcome(written: Written, nothing: str) -> str:
+    """What a failed command left in place, exactly: `nothing` when it replaced nothing."""
+    if not written.paths:
+        return nothing
+    names = [display_path(p) for p in written.paths]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return (
+        f"{len(names)} output{'s were' if len(names) != 1 else ' was'} already replaced ({shown})"
+    )
 
 
 def run() -> None:
@@ -88,7 +118,9 @@ def _finish_check(reporter: Reporter) -> None:
 PRINTABLES = ("handouts", "sheets", "program")
 
 
-def _printables(args: argparse.Namespace, reporter: Reporter, progress: Progress) -> int:
+def _printables(
+    args: argparse.Namespace, reporter: Reporter, progress: Progress, written: Written
+) -> int:
     options = PrintOptions(
         content_dir=Path(args.content),
         out_dir=Path(args.out),
@@ -96,6 +128,7 @@ def _printables(args: argparse.Namespace, reporter: Reporter, progress: Progress
         book_file=Path(args.book) if args.book else None,
         slugs=tuple(getattr(args, "slugs", ())),
         workers=args.jobs,
+        written=written,
     )
     if args.jobs < 0:
         raise UsageError("-j: expected a number of processes (0: every core)")
@@ -108,16 +141,14 @@ def _printables(args: argparse.Namespace, reporter: Reporter, progress: Progress
     else:
         results = make_cards(options, reporter, progress, Path(args.file), roster, args.with_sheets)
     seconds = time.perf_counter() - started
-    written = [r for r in results if r.pages and not r.error]
-    for result in written:
+    # A run that failed anywhere raised before moving anything: these are all in place now.
+    done = [r for r in results if not r.skipped]
+    for result in done:
         print(f"wrote {display_path(result.output)}: {result.pages} page{'s' * (result.pages > 1)}")
-    skipped = sum(r.skipped for r in results)
-    failed = sum(r.error is not None for r in results)
     _progress(
-        f"done: {len(written)} written, {skipped} unchanged, {failed} failed, "
-        f"{_warnings(reporter)} ({seconds:.1f} s, {len(written) / seconds:.1f} PDFs/s)"
+        f"done: {len(done)} written, {len(results) - len(done)} unchanged, "
+        f"{_warnings(reporter)} ({seconds:.1f} s, {len(done) / seconds:.1f} PDFs/s)"
     )
-    reporter.check()
     return 0
 
 

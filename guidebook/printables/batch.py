@@ -6,17 +6,31 @@ version. `<out>/.guidebook-cache.json` remembers the hash each output was writte
 output whose file exists and whose hash is unchanged is skipped. The rest is rendered by
 `-j N` worker processes (default: every core), each holding one warm `Renderer` for the whole
 batch; with one job or `-j 1` the work stays in this process.
+
+PDFs are rendered into the command's staging folder (`writer.py`); the command moves them into
+place, and only then does the cache remember them (`BatchRun.remember`).
+
+Workers die with the command: they ignore Ctrl-C (the terminal sends it to the whole process
+group; the command itself stops them), the command kills them when it stops for any reason,
+and on Linux the kernel kills them when the command is killed (`PR_SET_PDEATHSIG`); elsewhere
+a thread in each worker notices that its parent is gone within a second.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as futures
+import ctypes
+import ctypes.util
 import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from guidebook import __version__
@@ -39,22 +53,37 @@ class Batch:
     def processes(self, jobs: int) -> int:
         return max(1, min(self.workers or cores(), jobs))
 
-    def run(self) -> list[Result]:
+    def run(self, stage: Callable[[Path], Path]) -> BatchRun:
+        """Render every job whose output is not fresh to `stage(output)`; results name the
+        final outputs."""
         cache = _Cache.load(self.out_dir)
         base = _base_hash(self.layout_folders, self.paper)
         keys = {job.output: _job_hash(base, job) for job in self.jobs}
         todo = [job for job in self.jobs if not cache.fresh(job.output, keys[job.output])]
-        results = {
-            job.output: Result(job.output, skipped=True) for job in self.jobs if job not in todo
-        }
-        for result in _render_all(todo, self.layout_folders, self.paper, self.workers):
-            results[result.output] = result
-            if result.error is None:
-                cache.entries[_key(self.out_dir, result.output)] = keys[result.output]
-            else:
-                cache.entries.pop(_key(self.out_dir, result.output), None)
-        cache.save()
-        return [results[job.output] for job in self.jobs]
+        results = {job.output: Result(job.output, skipped=True) for job in self.jobs}
+        staged = [replace(job, output=stage(job.output)) for job in todo]
+        for job, result in zip(
+            todo, _render_all(staged, self.layout_folders, self.paper, self.workers), strict=True
+        ):
+            result.output = job.output
+            results[job.output] = result
+        return BatchRun([results[job.output] for job in self.jobs], cache, keys)
+
+
+@dataclass
+class BatchRun:
+    results: list[Result]
+    cache: _Cache
+    keys: dict[Path, str]
+
+    def remember(self) -> None:
+        """Record the outputs now in place (call after they were moved there)."""
+        for result in self.results:
+            if not result.skipped:
+                self.cache.entries[_key(self.cache.path.parent, result.output)] = self.keys[
+                    result.output
+                ]
+        self.cache.save()
 
 
 def cores() -> int:
@@ -73,23 +102,71 @@ def _render_all(
     # fork: workers start with this process's imports (WeasyPrint is slow to import).
     context = multiprocessing.get_context("fork")
     chunk = max(1, min(8, len(jobs) // (workers * 4)))
-    with futures.ProcessPoolExecutor(
+    pool = futures.ProcessPoolExecutor(
         workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(folders, paper, budgets),
-    ) as pool:
-        return list(pool.map(_render_in_worker, jobs, chunksize=chunk))
+        initargs=(folders, paper, budgets, os.getpid()),
+    )
+    try:
+        results = list(pool.map(_render_in_worker, jobs, chunksize=chunk))
+    except BaseException:  # Ctrl-C, SIGTERM, a broken worker: stop the others now
+        _kill_workers(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _kill_workers(pool: futures.ProcessPoolExecutor) -> None:
+    """End every worker at once: `shutdown` alone would let them finish the queued jobs."""
+    # The executor keeps no public list of its processes before Python 3.14.
+    processes = dict(getattr(pool, "_processes", None) or {})
+    for process in processes.values():
+        if process.is_alive():
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes.values():
+        process.join(5)
 
 
 _WORKER: Renderer | None = None
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _start_worker(
-    folders: tuple[Path, ...], paper: Paper, budgets: list[tuple[Estimate, float]] | None
+    folders: tuple[Path, ...],
+    paper: Paper,
+    budgets: list[tuple[Estimate, float]] | None,
+    parent: int,
 ) -> None:
     global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, forked with us
+    _die_with(parent)
     _WORKER = Renderer(folders, paper, budgets)
+
+
+def _die_with(parent: int) -> None:
+    """Make this worker end when `parent` does, even when it is killed with SIGKILL."""
+    if sys.platform.startswith("linux") and _set_parent_death_signal():
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+        return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _set_parent_death_signal() -> bool:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _render_in_worker(job: Job) -> Result:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
@@ -11,8 +11,15 @@ from guidebook.diagnostics import Reporter
 from guidebook.model import Asset, BookConfig, ChapterDoc, Edition
 from guidebook.printables.checklist import Group, checklist, condense
 
-# The metadata rows a sheet prints (body part is already in the kicker above the title).
+# The metadata rows a sheet prints (body part is already in the kicker above the title), and
+# the front-matter key each comes from (for messages).
 SHEET_FACTS = ("Target", "Secondary", "Equipment", "Difficulty")
+FACT_KEYS = {
+    "Target": "target_muscles",
+    "Secondary": "secondary_muscles",
+    "Equipment": "equipment",
+    "Difficulty": "difficulty",
+}
 
 
 @dataclass(frozen=True)
@@ -88,3 +95,70 @@ def _sheet(
 
 def _text(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    """One part of a sheet's text, for saying which one keeps it from fitting one page."""
+
+    what: str  # "its 'Target' line (500 items, 6,389 characters)"
+    advice: str  # "shorten target_muscles in the chapter's metadata"
+    size: int  # characters
+    without: ExerciseSheet  # the sheet with this part left out
+
+
+def sheet_parts(sheet: ExerciseSheet) -> list[SheetPart]:
+    """The parts a writer can shorten, longest first (the likeliest cause is tried first)."""
+    parts = [
+        SheetPart(
+            f"its title ({len(sheet.title):,} characters)",
+            "shorten the chapter's title",
+            len(sheet.title),
+            replace(sheet, title="T"),
+        )
+    ]
+    for label, value in sheet.facts:
+        items = value.count(", ") + 1
+        parts.append(
+            SheetPart(
+                f"its '{label}' line ({items:,} item{'s' * (items > 1)}, {len(value):,} "
+                "characters)",
+                f"shorten {FACT_KEYS.get(label, label)} in the chapter's metadata",
+                len(value),
+                replace(
+                    sheet,
+                    facts=tuple(f for f in sheet.facts if f[0] != label),
+                    kicker=tuple(k for k in sheet.kicker if k != value),
+                ),
+            )
+        )
+    values = {value for _label, value in sheet.facts}
+    rest = "".join(k for k in sheet.kicker if k not in values)  # the body part
+    if rest:
+        parts.append(
+            SheetPart(
+                f"its body part ({len(rest):,} characters)",
+                "shorten body_part in the chapter's metadata",
+                len(rest),
+                replace(sheet, kicker=tuple(k for k in sheet.kicker if k in values)),
+            )
+        )
+    steps = sum(len(cue) for group in sheet.groups for cue in group.cues)
+    parts.append(
+        SheetPart(
+            f"its steps ({steps:,} characters)",
+            "shorten the numbered steps under 'How to perform'",
+            steps,
+            replace(sheet, groups=()),
+        )
+    )
+    mistakes = sum(len(m) for m in sheet.watch_for)
+    parts.append(
+        SheetPart(
+            f"its common mistakes ({mistakes:,} characters)",
+            "shorten the common mistakes",
+            mistakes,
+            replace(sheet, watch_for=()),
+        )
+    )
+    return sorted((part for part in parts if part.size), key=lambda part: -part.size)

@@ -14,8 +14,6 @@ blocks of the form cover it down to the last one, so it fills whatever room is l
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -27,7 +25,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from guidebook.model import Asset, Paper
-from guidebook.printables.content import ExerciseSheet
+from guidebook.printables.content import ExerciseSheet, sheet_parts
 from guidebook.printables.estimate import Estimate, first_fitting
 from guidebook.printables.qr import QrCode, find_placeholder, finisher
 from guidebook.render.fetcher import BASE_URL, SandboxFetcher
@@ -148,7 +146,7 @@ class Renderer:
             "qr": QrCode(job.qr) if job.qr else None,
         }
         template = self.env.get_template(job.template)
-        sheets = self.stylesheets("printable" if job.one_page else "handout")
+        sheets = self._sheets(job)
         if job.template == SHEET and job.one_page:
             sheet = job.context["sheet"]
             start = first_fitting(sheet.groups, sheet.watch_for, self.budgets())
@@ -159,17 +157,40 @@ class Renderer:
             document = self._layout(template, context, fit, fetcher, sheets)
             if len(document.pages) == 1 or not job.one_page:
                 qr, where = context["qr"], find_placeholder(document.pages[0])
-                _write_atomically(
-                    document, job.output, finisher(qr, where) if qr and where else None
+                job.output.parent.mkdir(parents=True, exist_ok=True)  # in the staging folder
+                document.write_pdf(
+                    job.output, finisher=finisher(qr, where) if qr and where else None
                 )
                 result.pages, result.fit = len(document.pages), fit
                 break
         else:
-            result.error = (
-                f"does not fit on one page even set at its smallest ({len(document.pages)} "
-                f"pages); {job.too_long}"
-            )
+            result.error = self._too_long(job, template, context, len(document.pages), fetcher)
         result.warnings.extend(f"refused to load '{url}'" for url in fetcher.refused)
+
+    def _too_long(
+        self,
+        job: Job,
+        template: jinja2.Template,
+        context: Mapping[str, Any],
+        pages: int,
+        fetcher: SandboxFetcher,
+    ) -> str:
+        """Why a one-page job does not fit: on a sheet, the first part whose removal alone
+        makes it fit at the smallest setting (tried only now that it failed), else the
+        longest part."""
+        problem = f"does not fit on one page even set at its smallest ({pages} pages)"
+        parts = sheet_parts(job.context["sheet"]) if job.template == SHEET else []
+        for part in parts:
+            trial = {**context, "sheet": part.without}
+            if len(self._layout(template, trial, FITS[-1], fetcher, self._sheets(job)).pages) == 1:
+                return f"{problem}: {part.what} is too long; {part.advice}"
+        if parts:
+            longest = max(parts, key=lambda part: part.size)
+            return f"{problem}: its text is too long, {longest.what} most of all; {job.too_long}"
+        return f"{problem}; {job.too_long}"
+
+    def _sheets(self, job: Job) -> list[CSS]:
+        return self.stylesheets("printable" if job.one_page else "handout")
 
     def budgets(self) -> list[tuple[Estimate, float]]:
         """Per density: the height left for the checklist row on a sheet (measured once)."""
@@ -243,18 +264,6 @@ def _box_height_mm(page: Any, css_class: str) -> float:
         if css_class in (box.element.get("class") or "").split():
             return float(box.margin_height()) / PX_PER_MM
     return 0.0
-
-
-def _write_atomically(document: Any, target: Path, finish: Any = None) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".guidebook-", suffix=".pdf", dir=target.parent)
-    os.close(handle)
-    try:
-        document.write_pdf(temp, finisher=finish)
-        os.replace(temp, target)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
 
 
 class _Collect(logging.Handler):
