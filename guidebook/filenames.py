@@ -3,8 +3,8 @@
 Every file or folder name the printables write is made here, so that no roster row, program
 or chapter can name a path outside `--out` or overwrite another output:
 
-- `file_stem` turns any text into one safe path component: transliterated to ASCII with
-  anyascii (so `李小龍` is `lixiaolong` and `Сергей` is `sergey`, rather than nothing),
+- `file_stem` turns any text into one safe path component: transliterated to ASCII by
+  `slugify` (so `李小龍` is `lixiaolong` and `Сергей` is `sergey`, rather than nothing),
   lower-case letters, digits and single hyphens (no separators, no dots, no leading dash),
   at most `MAX_STEM` characters, never empty (the caller's fallback word) and never a name
   Windows reserves for a device (`con`, `nul`, `com1`...: the files are copied to USB sticks
@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-from anyascii import anyascii
 
 from guidebook.text import slugify
 
@@ -37,7 +35,7 @@ _SAFE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 def file_stem(text: str, fallback: str) -> str:
     """A safe file or folder name for `text` (see the module docstring); `fallback` (itself a
     safe word such as "athlete") when nothing of `text` survives."""
-    stem = _shorten(slugify(anyascii(text)))
+    stem = _shorten(slugify(text))
     if not stem:
         stem = fallback
     if stem in RESERVED:

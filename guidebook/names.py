@@ -13,8 +13,8 @@ named after it. The anchor is its element id, the prefix of every id inside it
 
 - a chapter keeps its slug when that starts with a letter and is not `RESERVED`; otherwise it
   becomes `c-<slug>`, with a `-2`, `-3` suffix if that is taken too;
-- a part is `part-<words of its title>` (`part-<n>`, its position, when the title has no Latin
-  letters or digits), with a suffix when a chapter or an earlier part has it.
+- a part is `part-<words of its title>` (`part-<n>`, its position, when the title has no
+  letters or digits in any script), with a suffix when a chapter or an earlier part has it.
 
 Chapters are named before parts and natural slugs before prefixed ones, so a chapter's anchor
 changes only when its own slug is unusable. Anchors never contain `--` (slugs and slugified

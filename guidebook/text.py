@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ftfy
+from anyascii import anyascii
 
 from guidebook.diagnostics import Reporter
 
@@ -44,9 +45,14 @@ _FTFY = ftfy.TextFixerConfig(
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by single hyphens: 'Pull-Up (Wide)' -> 'pull-up-wide'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _SLUG_DROP.sub("-", ascii_text.lower()).strip("-")
+    """Lower-case ASCII words joined by single hyphens: 'Pull-Up (Wide)' -> 'pull-up-wide'.
+
+    Other scripts are transliterated (anyascii), so a book written in Chinese, Russian or Greek
+    gets readable file names and ids ('Приседания' -> 'prisedaniya', '深蹲' -> 'shendun')
+    instead of none. Anything but letters, marks and digits separates words (anyascii would spell
+    an emoji's name)."""
+    letters = "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in text)
+    return _SLUG_DROP.sub("-", anyascii(letters).lower()).strip("-")
 
 
 @dataclass(frozen=True)
