@@ -124,7 +124,11 @@ def test_a_png_named_jpg_is_carried_as_what_it_really_is(tmp_path: Path) -> None
     [
         ("<script>alert(1)</script>", "contains <script>", b"alert"),
         ("<foreignObject><p>x</p></foreignObject>", "contains <foreignObject>", b"<p"),
-        ('<rect width="5" height="5" onclick="x()"/>', "has a script handler (onclick=...)", b"x()"),
+        (
+            '<rect width="5" height="5" onclick="x()"/>',
+            "has a script handler (onclick=...)",
+            b"x()",
+        ),
         (
             '<image href="other.png" width="5" height="5"/>',
             "links to another file ('other.png')",

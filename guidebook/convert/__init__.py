@@ -8,6 +8,9 @@ Internal links come out in the one-document form `#slug--id`; renderers adapt th
 
 from __future__ import annotations
 
+import html
+
+from guidebook.convert.guard import GuardLog
 from guidebook.convert.ids import assign_ids
 from guidebook.convert.images import AssetRegistry, ImageOptions, collect_images
 from guidebook.convert.links import LinkTable, resolve_links
@@ -23,7 +26,8 @@ from guidebook.convert.tree import (
     to_xhtml,
 )
 from guidebook.diagnostics import Reporter
-from guidebook.model import Book, ChapterDoc, Edition
+from guidebook.model import Book, Chapter, ChapterDoc, Edition
+from guidebook.text import line_of
 
 __all__ = ["ImageOptions", "convert_book"]
 
@@ -44,6 +48,7 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
                 chapter.path,
             )
             converter, html = MarkdownConverter(), ""  # the old one may be mid-parse
+        _report_guarded(converter.guarded, chapter, reporter)
         root = parse_fragment(sanitize(html))
         if limit_depth(root):
             reporter.warning(
@@ -73,3 +78,34 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
 
     parts = tuple((part, tuple(docs[ch.slug] for ch in part.chapters)) for part in book.parts)
     return Edition(book, parts, registry.assets)
+
+
+def _report_guarded(log: GuardLog, chapter: Chapter, reporter: Reporter) -> None:
+    """One warning per kind of change the Markdown guards made (`guard.py`)."""
+    if log.plain:
+        more = len(log.plain) - 1
+        reporter.warning(
+            "this paragraph is printed as plain text: its unclosed '[' or '(' or its sheer "
+            "amount of markup would take Markdown minutes to format"
+            + (f" (so are {more} more in this chapter)" if more else "")
+            + "; close the brackets or write \\[ for a literal bracket",
+            chapter.path,
+            _line(chapter.markdown, log.plain[0]),
+        )
+    if log.escaped:
+        reporter.warning(
+            f"{log.escaped} '<' open an HTML tag or comment that never closes; they are printed "
+            "as text without being parsed as HTML (which would take minutes); write &lt; for a "
+            "literal '<'",
+            chapter.path,
+            _line(chapter.markdown, log.first_escaped),
+        )
+
+
+def _line(markdown: str, text: str) -> int | None:
+    """The line where `text` (as Markdown handed it over, maybe trimmed) starts."""
+    for candidate in (text, html.unescape(text)):  # HtmlGuard may have written &lt;
+        for size in (60, 20, 5):
+            if (line := line_of(markdown, candidate.strip()[:size])) is not None:
+                return line
+    return None

@@ -1,0 +1,133 @@
+"""Hostile Markdown: text that makes Python-Markdown quadratic (unclosed `[`, `](`, tags and
+comments that never close) or that is nothing but markup converts in bounded time, with one
+warning naming the file and line; ordinary writing converts exactly as before."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import markdown
+import pytest
+from conftest import BOOKS, REPO, run_cli, warning_lines
+
+from guidebook.convert.markdown import EXTENSIONS, MarkdownConverter
+
+PLAIN = "warning: this paragraph is printed as plain text"
+TAGS = "open an HTML tag or comment that never closes"
+
+# Repeated to SIZE characters, as one paragraph or as paragraphs of 2 KB, with the warnings
+# expected (the first always, the others when markup is dense enough). Before the guards 200 KB
+# of most of them took hours (8 KB of `[` took 10 s, and it grows with the square).
+SIZE = 200_000
+PATTERNS = [
+    ("[", [PLAIN]),
+    ("[[[[a](", [PLAIN]),
+    ("[a](", [PLAIN]),
+    ("![a](b ", [PLAIN]),
+    ("[a][", [PLAIN]),
+    ("[^", [PLAIN]),
+    ("![", [PLAIN]),
+    ("*_`[<", [PLAIN]),
+    ("**a*", [PLAIN]),
+    ("\\\\", [PLAIN]),
+    ("<a ", [TAGS, PLAIN]),
+    ("</", [TAGS, PLAIN]),
+    ("<!--", [TAGS, PLAIN]),
+    ('<a x="', [TAGS, PLAIN]),
+    ("<http://", [TAGS, PLAIN]),
+]
+
+
+def chapter(tmp_path: Path, body: str) -> Path:
+    content = tmp_path / "proj" / "content"
+    content.mkdir(parents=True)
+    (content / "hostile.md").write_text(f"# Hostile\n\n{body}\n", encoding="utf-8")
+    return content
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("layout", ["one paragraph", "2 KB paragraphs"])
+@pytest.mark.parametrize(("pattern", "expected"), PATTERNS)
+def test_pathological_inline_text_converts_with_one_warning(
+    tmp_path: Path, pattern: str, expected: list[str], layout: str
+) -> None:
+    unit = pattern * (SIZE // len(pattern) if layout == "one paragraph" else 2048 // len(pattern))
+    body = "\n\n".join([unit] * (SIZE // len(unit)))
+    content = chapter(tmp_path, body)
+    before = tree(tmp_path)
+    code, _out, err = run_cli("check", "--content", content, "-q")
+    assert "Traceback" not in err
+    assert code == 0, err
+    warnings = warning_lines(err)
+    assert [w for w in warnings if not any(e in w for e in expected)] == []
+    assert len([w for w in warnings if expected[0] in w]) == 1  # the others may follow
+    for line in warnings:
+        assert line.startswith(f"{content / 'hostile.md'}:3: ")
+    assert tree(tmp_path) == before
+
+
+def test_a_plain_paragraph_keeps_its_text_and_the_rest_its_markup(tmp_path: Path) -> None:
+    hostile = "[" * 20_000 + " tail &amp; <b"
+    content = chapter(
+        tmp_path, f"Before **bold**.\n\n{hostile}\n\nAfter *em* and [a link](https://example.org)."
+    )
+    out = tmp_path / "proj" / "out"
+    code, _out, err = run_cli("build", "--content", content, "--out", out, "--format", "epub")
+    assert code == 0, err
+    (line,) = warning_lines(err)
+    assert line.startswith(f"{content / 'hostile.md'}:5: {PLAIN}")
+    with zipfile.ZipFile(out / "book.epub") as epub:
+        xhtml = epub.read("EPUB/hostile.xhtml").decode()
+    assert "<strong>bold</strong>" in xhtml and "<em>em</em>" in xhtml
+    assert "[" * 20_000 + " tail &amp; &lt;b" in xhtml  # as typed, entities as characters
+
+
+def ordinary_documents() -> list[Path]:
+    return sorted((REPO / "content").rglob("*.md")) + sorted(BOOKS.rglob("*.md"))
+
+
+ORDINARY_EDGES = """# Edges
+
+An unclosed [bracket, a stray ( and a `<` in code: `a < b`, `<div`, and a < b in text.
+
+A [link](https://example.org/(x)) and ![an image](pic.png "title") and [ref][r] and [^1].
+
+<div class="note">Raw <em>HTML</em> block</div>
+
+    indented <code> [[[ block
+
+```
+fenced <a <a <a [[[
+```
+
+- list item with [a link](#a)
+- **bold** *em* _em_ __strong__ \\*escaped\\* &amp; &copy;
+
+[r]: https://example.org
+[^1]: A footnote.
+"""
+
+
+@pytest.mark.parametrize("path", ordinary_documents(), ids=lambda p: p.name)
+def test_ordinary_writing_converts_exactly_as_without_the_guards(path: Path) -> None:
+    text = path.read_bytes().decode("utf-8", "replace")  # some fixtures are not UTF-8 on purpose
+    assert MarkdownConverter().convert(text) == _unguarded(text)
+
+
+def test_ordinary_edge_cases_convert_exactly_as_without_the_guards() -> None:
+    converter = MarkdownConverter()
+    assert converter.convert(ORDINARY_EDGES) == _unguarded(ORDINARY_EDGES)
+    assert (converter.guarded.plain, converter.guarded.escaped) == ([], 0)
+
+
+def _unguarded(text: str) -> str:
+    md = markdown.Markdown(
+        extensions=EXTENSIONS,
+        extension_configs={"markdown.extensions.smarty": {"smart_angled_quotes": False}},
+        output_format="html",
+    )
+    return str(md.convert(text))
