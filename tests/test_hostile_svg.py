@@ -1,25 +1,35 @@
-"""Hostile SVG files: whatever a drawing tries (CSS escapes, processing instructions, remote
+"""Hostile SVG files and remote images (issue 8, section 8).
+
+SVG: whatever a drawing tries (CSS escapes, processing instructions, remote
 references in any element, scripts in any namespace or casing, event handlers, entities, and
 `<use>` bombs), the build ends with one clear line, the EPUB carries no reference to another
 file or address, and nothing outside --out changes.
 
 The outputs are checked on their bytes: every SVG the EPUB holds is parsed and every attribute
 value, style sheet and processing instruction is looked at, rather than trusting a warning.
+
+Remote images (--allow-remote-images): a server that trickles its answer is cut off at one
+deadline per image, not per read.
 """
 
 from __future__ import annotations
 
 import base64
+import http.server
 import io
 import re
+import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import epubcheck_messages, run_cli, warning_lines
 from lxml import etree
 from PIL import Image
+
+from guidebook.convert import remote
 
 SVG_OPEN = (
     '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
@@ -51,11 +61,11 @@ def tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
-def build(content: Path, formats: str = "epub") -> tuple[int, str, Path]:
+def build(content: Path, formats: str = "epub", *options: str) -> tuple[int, str, Path]:
     out = content.parent / "out"
     before = tree(content.parent)
     code, _out, err = run_cli(
-        "build", "--content", content, "--out", out, "--format", formats, "-q"
+        "build", "--content", content, "--out", out, "--format", formats, "-q", *options
     )
     assert "Traceback" not in err
     after = {k: v for k, v in tree(content.parent).items() if not k.startswith("out/")}
@@ -343,3 +353,62 @@ def test_a_drawing_that_reuses_within_the_limits_is_kept(tmp_path: Path) -> None
     code, err, out = build(content)
     assert (code, warning_lines(err)) == (0, [])
     assert len(epub_svgs(out / "book.epub")) == 1
+
+
+# --- remote images: one deadline per image ----------------------------------------------------
+
+
+class Trickle(http.server.BaseHTTPRequestHandler):
+    """Sends its answer a byte every 0.2 s: each read succeeds, the whole never ends in time."""
+
+    def do_GET(self) -> None:
+        if self.path == "/redirect.png":
+            self._trickle(b"HTTP/1.0 302 Found\r\nLocation: /body.png\r\n\r\n", fast=True)
+        elif self.path == "/headers.png":
+            self._trickle(b"HTTP/1.0 200 OK\r\n" + b"X-Slow: yes\r\n" * 50 + b"\r\n")
+        else:
+            self._trickle(b"HTTP/1.0 200 OK\r\nContent-Type: image/png\r\n\r\n", fast=True)
+            self._trickle(b"\x89PNG" + b"\0" * 60)
+
+    def _trickle(self, data: bytes, fast: bool = False) -> None:
+        try:
+            for i in range(len(data)):
+                self.wfile.write(data[i : i + 1])
+                self.wfile.flush()
+                if not fast:
+                    time.sleep(0.2)
+        except OSError:
+            pass  # the client gave up, as it should
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def trickling_server() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("path", ["/body.png", "/headers.png", "/redirect.png"])
+def test_a_download_that_trickles_is_cut_off_at_one_deadline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trickling_server: str, path: str
+) -> None:
+    """A byte every 0.2 s passes any per-read timeout; the deadline is for the whole image."""
+    monkeypatch.setattr(remote, "TIMEOUT_SECONDS", 1.0)
+    content = tmp_path / "proj" / "content"
+    content.mkdir(parents=True)
+    url = f"{trickling_server}{path}"
+    (content / "chapter.md").write_text(f"# Remote\n\n![A photo]({url})\n", encoding="utf-8")
+    started = time.monotonic()
+    code, err, _out = build(content, "epub", "--allow-remote-images")
+    assert time.monotonic() - started < 5
+    assert code == 0
+    assert warning_lines(err) == [
+        f"{content / 'chapter.md'}:3: warning: image '{url}' could not be downloaded within "
+        "1 s; save it beside the chapter; left out"
+    ]
