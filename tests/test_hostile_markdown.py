@@ -1,15 +1,19 @@
 """Hostile Markdown: text that makes Python-Markdown quadratic (unclosed `[`, `](`, tags and
 comments that never close) or that is nothing but markup converts in bounded time, with one
-warning naming the file and line; ordinary writing converts exactly as before."""
+warning naming the file and line; ordinary writing converts exactly as before. Also (issue 8,
+section 9): a word too long to print is broken and reported, and lists are flattened at the
+same depth as quotes (the README's 30 levels)."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 import markdown
 import pytest
 from conftest import BOOKS, REPO, run_cli, warning_lines
+from pypdf import PdfReader
 
 from guidebook.convert.markdown import EXTENSIONS, MarkdownConverter
 
@@ -131,3 +135,79 @@ def _unguarded(text: str) -> str:
         output_format="html",
     )
     return str(md.convert(text))
+
+
+# --- words too long to print -------------------------------------------------------------------
+
+LONG_WORD = "warning: a word of"
+
+
+@pytest.mark.parametrize(
+    ("word", "where"),
+    [
+        ("x" * 5_000, "paragraph"),
+        ("Z" * 3_000, "table cell"),
+        ("0123456789abcdef" * 200, "list item"),
+        ("http://" + "a" * 3_000, "address beyond any real one"),
+    ],
+)
+def test_an_absurdly_long_word_is_broken_in_print_with_a_warning(
+    tmp_path: Path, word: str, where: str
+) -> None:
+    body = {
+        "paragraph": f"Before {word} after.",
+        "table cell": f"| a | b |\n|---|---|\n| x | {word} |",
+        "list item": f"- one\n- {word}",
+        "address beyond any real one": f"See {word} now.",
+    }[where]
+    content = chapter(tmp_path, body)
+    out = tmp_path / "proj" / "out"
+    code, _out, err = run_cli("build", "--content", content, "--out", out, "-q")
+    assert code == 0, err
+    (line,) = warning_lines(err)
+    number = 3 + body[: body.index(word)].count("\n")
+    where_ = f"{content / 'hostile.md'}:{number}"
+    assert line.startswith(
+        f"{where_}: {LONG_WORD} {len(word):,} characters ('{word[:20]}...') "
+        "has no place to break a line; it is broken every 20 characters"
+    )
+    # Every character reaches the page: nothing ran off it.
+    printed = "".join(page.extract_text() for page in PdfReader(out / "book.pdf").pages)
+    squeezed = re.sub(r"[\s\u200b-]", "", printed)
+    assert word in squeezed
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["x" * 100, "https://example.org/" + "p" * 500, "Donaudampfschifffahrtsgesellschaft"],
+)
+def test_long_but_real_words_and_addresses_are_left_alone(tmp_path: Path, word: str) -> None:
+    content = chapter(tmp_path, f"Before {word} after.")
+    out = tmp_path / "proj" / "out"
+    code, _out, err = run_cli("build", "--content", content, "--out", out, "--format", "epub")
+    assert (code, warning_lines(err)) == (0, [])
+    with zipfile.ZipFile(out / "book.epub") as epub:
+        assert word in epub.read("EPUB/hostile.xhtml").decode()
+
+
+# --- nesting: flattened beyond 30 levels, for lists as for quotes ------------------------------
+
+NESTING = "content nested more than 30 levels deep"
+
+
+def nested(kind: str, levels: int) -> str:
+    if kind == "quote":
+        return "> " * levels + "deepest *words*\n"
+    marker = "- " if kind == "list" else "1. "
+    return "".join("    " * i + f"{marker}level {i + 1} *words*\n" for i in range(levels))
+
+
+@pytest.mark.parametrize("kind", ["list", "numbered list", "quote"])
+@pytest.mark.parametrize(("levels", "flattened"), [(30, False), (31, True)])
+def test_nesting_is_flattened_from_level_31_whatever_it_is(
+    tmp_path: Path, kind: str, levels: int, flattened: bool
+) -> None:
+    content = chapter(tmp_path, nested(kind, levels))
+    code, _out, err = run_cli("check", "--content", content, "-q")
+    assert code == 0, err
+    assert [NESTING in w for w in warning_lines(err)] == ([True] if flattened else [])

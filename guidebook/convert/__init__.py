@@ -25,6 +25,7 @@ from guidebook.convert.tree import (
     tidy_attributes,
     to_xhtml,
 )
+from guidebook.convert.words import BREAK_EVERY, break_long_words
 from guidebook.diagnostics import Reporter
 from guidebook.model import Book, Chapter, ChapterDoc, Edition
 from guidebook.text import line_of
@@ -71,6 +72,7 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
             root, chapter, book.content_dir, registry, reporter, images or ImageOptions()
         )
         structure_sections(root)
+        _report_long_words(break_long_words(root), chapter, reporter)
         all_ids = frozenset(
             {chapter.slug} | {el.get("id") for el in root.iter() if el.get("id") is not None}
         )
@@ -109,3 +111,17 @@ def _line(markdown: str, text: str) -> int | None:
             if (line := line_of(markdown, candidate.strip()[:size])) is not None:
                 return line
     return None
+
+
+def _report_long_words(words: list[str], chapter: Chapter, reporter: Reporter) -> None:
+    if not words:
+        return
+    word = words[0]
+    more = f" (and {len(words) - 1} more in this chapter)" if len(words) > 1 else ""
+    reporter.warning(
+        f"a word of {len(word):,} characters ('{word[:20]}...') has no place to break a "
+        f"line{more}; it is broken every {BREAK_EVERY} characters; put spaces in it if it is "
+        "not one word",
+        chapter.path,
+        line_of(chapter.markdown, word[:60]),
+    )
