@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import markdown
+import markdown.treeprocessors
 import pytest
 from conftest import BOOKS, REPO, run_cli, warning_lines
 from pypdf import PdfReader
@@ -19,6 +21,7 @@ from guidebook.convert.markdown import EXTENSIONS, MarkdownConverter
 
 PLAIN = "warning: this paragraph is printed as plain text"
 TAGS = "open an HTML tag or comment that never closes"
+LONG_WORD = "warning: a word of"
 
 # Repeated to SIZE characters, as one paragraph or as paragraphs of 2 KB, with the warnings
 # expected (the first always, the others when markup is dense enough). Before the guards 200 KB
@@ -67,7 +70,8 @@ def test_pathological_inline_text_converts_with_one_warning(
     assert "Traceback" not in err
     assert code == 0, err
     warnings = warning_lines(err)
-    assert [w for w in warnings if not any(e in w for e in expected)] == []
+    # Most of these are also one long "word": that warning may come too.
+    assert [w for w in warnings if not any(e in w for e in [*expected, LONG_WORD])] == []
     assert len([w for w in warnings if expected[0] in w]) == 1  # the others may follow
     for line in warnings:
         assert line.startswith(f"{content / 'hostile.md'}:3: ")
@@ -82,12 +86,14 @@ def test_a_plain_paragraph_keeps_its_text_and_the_rest_its_markup(tmp_path: Path
     out = tmp_path / "proj" / "out"
     code, _out, err = run_cli("build", "--content", content, "--out", out, "--format", "epub")
     assert code == 0, err
-    (line,) = warning_lines(err)
-    assert line.startswith(f"{content / 'hostile.md'}:5: {PLAIN}")
+    plain, word = warning_lines(err)
+    assert plain.startswith(f"{content / 'hostile.md'}:5: {PLAIN}")
+    assert word.startswith(f"{content / 'hostile.md'}:5: {LONG_WORD} 20,000 characters")
     with zipfile.ZipFile(out / "book.epub") as epub:
         xhtml = epub.read("EPUB/hostile.xhtml").decode()
     assert "<strong>bold</strong>" in xhtml and "<em>em</em>" in xhtml
-    assert "[" * 20_000 + " tail &amp; &lt;b" in xhtml  # as typed, entities as characters
+    # As typed (entities as characters), with the long word's break opportunities.
+    assert "[" * 20_000 + " tail &amp; &lt;b" in xhtml.replace("\u200b", "")
 
 
 def ordinary_documents() -> list[Path]:
@@ -138,8 +144,6 @@ def _unguarded(text: str) -> str:
 
 
 # --- words too long to print -------------------------------------------------------------------
-
-LONG_WORD = "warning: a word of"
 
 
 @pytest.mark.parametrize(
@@ -211,3 +215,20 @@ def test_nesting_is_flattened_from_level_31_whatever_it_is(
     code, _out, err = run_cli("check", "--content", content, "-q")
     assert code == 0, err
     assert [NESTING in w for w in warning_lines(err)] == ([True] if flattened else [])
+
+
+def test_the_second_inline_pass_sees_no_indentation() -> None:
+    """Smarty's inline pass looks every element with a tail up in its parent's children, so
+    20,000 headings (each indented by a newline tail) took 30 s; without the indentation it
+    is linear, and the indentation is back in the output."""
+    seen: list[int] = []
+
+    class Spy(markdown.treeprocessors.Treeprocessor):  # type: ignore[misc]
+        def run(self, root: Any) -> None:
+            seen.append(sum(1 for e in root.iter() if e.tail is not None and e.tail.isspace()))
+
+    converter = MarkdownConverter()
+    converter._md.treeprocessors.register(Spy(converter._md), "spy", 6.25)  # just before smarty
+    html = converter.convert("## Same\n\nText.\n\n" * 1000)
+    assert seen == [0]
+    assert html.count("</h2>\n<p>") == 1000

@@ -104,9 +104,16 @@ def _report_guarded(log: GuardLog, chapter: Chapter, reporter: Reporter) -> None
         )
 
 
+_UNSMARTY = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "--"}
+    | {"\u2014": "---", "\u2026": "..."}
+)
+
+
 def _line(markdown: str, text: str) -> int | None:
     """The line where `text` (as Markdown handed it over, maybe trimmed) starts."""
-    for candidate in (text, html.unescape(text)):  # HtmlGuard may have written &lt;
+    # HtmlGuard may have written &lt;, smarty typographic quotes and dashes.
+    for candidate in (text, html.unescape(text), text.translate(_UNSMARTY)):
         for size in (60, 20, 5):
             if (line := line_of(markdown, candidate.strip()[:size])) is not None:
                 return line
@@ -123,5 +130,5 @@ def _report_long_words(words: list[str], chapter: Chapter, reporter: Reporter) -
         f"line{more}; it is broken every {BREAK_EVERY} characters; put spaces in it if it is "
         "not one word",
         chapter.path,
-        line_of(chapter.markdown, word[:60]),
+        _line(chapter.markdown, word.replace("\u200b", "")),
     )

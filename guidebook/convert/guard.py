@@ -20,6 +20,12 @@ text alone below a budget, so ordinary writing is never changed. Above it:
   `&lt;`: it was printed as text already, and now the parser skips it.
 
 What was changed is kept in `GuardLog` for one warning per chapter, naming its line.
+
+A third pass changes nothing: the typographic-quotes extension (smarty) runs a second inline
+pass after the tree has been indented, and that pass looks each element with a tail up in its
+parent's list of children (`list(parent).index(child)`), so a chapter of 20,000 headings took
+30 s. `TailStash` takes the indentation (whitespace-only tails) off just before that pass and
+puts it back just after: the output is the same, and the pass linear.
 """
 
 from __future__ import annotations
@@ -66,6 +72,10 @@ class GuardExtension(markdown.Extension):  # type: ignore[misc]  # untyped base
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.register(HtmlGuard(md, self.log), "guidebook_html_guard", 22)
         md.treeprocessors.register(InlineGuard(md, self.log), "guidebook_inline_guard", 25)
+        # Around smarty's inline pass (priority 6), after the indentation (10) and attr_list (8).
+        stash = TailStash(md)
+        md.treeprocessors.register(stash, "guidebook_tails_off", 6.5)
+        md.treeprocessors.register(stash.restore, "guidebook_tails_on", 5.5)
 
 
 # --- inline: unclosed brackets ----------------------------------------------------------------
@@ -151,6 +161,32 @@ class InlineGuard(Treeprocessor):  # type: ignore[misc]  # untyped base
         setattr(unit.element, unit.where, AtomicString(html.unescape(unit.text)))
         unit.plain = True
         self.log.plain.append(unit.text)
+
+
+# --- indentation, around smarty --------------------------------------------------------------
+
+
+class TailStash(Treeprocessor):  # type: ignore[misc]  # untyped base
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.tails: list[tuple[ElementTree.Element, str]] = []
+        self.restore = _Restore(md, self)
+
+    def run(self, root: ElementTree.Element) -> None:
+        self.tails = [(e, e.tail) for e in root.iter() if e.tail is not None and e.tail.isspace()]
+        for element, _tail in self.tails:
+            element.tail = None
+
+
+class _Restore(Treeprocessor):  # type: ignore[misc]  # untyped base
+    def __init__(self, md: markdown.Markdown, stash: TailStash) -> None:
+        super().__init__(md)
+        self.stash = stash
+
+    def run(self, root: ElementTree.Element) -> None:
+        for element, tail in self.stash.tails:
+            element.tail = tail if element.tail is None else tail + element.tail
+        self.stash.tails = []
 
 
 # --- block HTML: tags that never close --------------------------------------------------------
