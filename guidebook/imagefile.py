@@ -2,24 +2,22 @@
 
 A file's name is not trusted: a `.png` that holds a JPEG would give the EPUB a wrong media type,
 and a truncated download or a renamed document would break the PDF. Raster images are read by
-Pillow; SVG by a parser that never loads DTDs, entities or anything over the network, and an SVG
-that runs scripts or pulls in other files is refused (the PDF renderer could not load those
-files anyway, and EPUB readers would flag the book).
+Pillow. SVG is sanitised by parsing (`guidebook.svg`): what could run scripts or pull in other
+files is removed and the cleaned drawing is what the outputs carry (the PDF renderer could not
+load those files anyway, and EPUB readers would flag the book); a drawing whose references
+expand beyond what can be printed is refused.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import warnings
 from dataclasses import dataclass
 
 import PIL.ImageFile
-from lxml import etree
 from PIL import Image
 
-SVG_NS = "{http://www.w3.org/2000/svg}"
-XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+from guidebook.svg import SvgProblem, sanitize_svg
 
 # Pillow format name -> (media type, file extension used inside the outputs)
 RASTER_FORMATS = {
@@ -47,6 +45,8 @@ class ImageFile:
     media_type: str
     extension: str
     size: tuple[int, int] | None  # pixels; None for vector images
+    data: bytes | None = None  # the bytes to carry when they are not the file's (a clean SVG)
+    removed: tuple[str, ...] = ()  # what cleaning removed, phrases completing "image 'x' ..."
 
     @property
     def is_raster(self) -> bool:
@@ -58,8 +58,11 @@ def inspect_image(data: bytes) -> ImageFile:
     if not data:
         raise ImageProblem("is an empty file")
     if _looks_like_svg(data):
-        _check_svg(data)
-        return ImageFile(*SVG, None)
+        try:
+            svg = sanitize_svg(data, _check_embedded)
+        except SvgProblem as problem:
+            raise ImageProblem(str(problem)) from None
+        return ImageFile(*SVG, None, svg.data, svg.removed)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -117,54 +120,11 @@ def _looks_like_svg(data: bytes) -> bool:
     )
 
 
-def _check_svg(data: bytes) -> None:
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise ImageProblem(f"is not a well-formed SVG file ({exc}); export it again") from None
-    if root.tag != f"{SVG_NS}svg":
-        raise ImageProblem("is not an SVG image (its outer element is not <svg>)")
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise ImageProblem(
-            "declares entities (which could read other files); export it again without them"
-        )
-    for element in root.iter():
-        if isinstance(element.tag, str):  # not comments or processing instructions
-            _check_svg_element(element)
-
-
-def _check_svg_element(element: etree._Element) -> None:
-    local = etree.QName(element).localname
-    if local in {"script", "foreignObject"}:
-        raise ImageProblem(f"contains <{local}>, which books cannot carry; remove it from the SVG")
-    styles = [element.text or ""] if local == "style" else []
-    for name, value in element.attrib.items():
-        attribute = etree.QName(name).localname
-        if attribute.startswith("on"):
-            raise ImageProblem(f"has a script handler ({attribute}=...); remove it from the SVG")
-        if name in ("href", XLINK_HREF) and not (
-            value.startswith("#") or _EMBEDDED_RASTER.match(value)
-        ):
-            raise ImageProblem(
-                f"links to another file ('{value[:60]}'); embed that image in the SVG or "
-                "export the SVG with images inlined"
-            )
-        styles.append(value)  # style="..", fill="url(..)", filter="url(..)" alike
-    if any("@import" in style or _EXTERNAL_URL.search(style) for style in styles):
-        raise ImageProblem(
-            "loads another file from its styles (@import or url()); put the rules and images "
-            "inside the SVG"
-        )
-
-
-# In SVG references: only the file's own fragments and embedded PNG, JPEG or GIF pictures.
-_EMBEDDED_RASTER = re.compile(r"data:image/(png|jpeg|gif)[;,]", re.IGNORECASE)
-# url(...) to anything but a fragment; CSS escapes (u\72l) count, the renderer decodes them.
-_EXTERNAL_URL = re.compile(r"(url|u\\0*72l|\\0*75rl)\(\s*['\"]?(?!#)", re.IGNORECASE)
+def _check_embedded(data: bytes) -> None:
+    """A picture embedded in an SVG: a PNG, JPEG or GIF held to the same checks as a file."""
+    if not data or _looks_like_svg(data):
+        raise ImageProblem("is not a raster image")
+    inspect_image(data)
 
 
 def _reason(exc: Exception) -> str:

@@ -301,16 +301,18 @@ def test_renderer_problems_become_warnings_and_fail_under_strict(tmp_path: Path)
     (book / "content" / "pic.md").write_text(
         "# Odd Picture\n\n![A drawing](odd.svg)\n", encoding="utf-8"
     )
-    # A valid SVG whose own stylesheet WeasyPrint complains about (and our checks let pass).
+    # A valid SVG whose own stylesheet WeasyPrint complains about (and the sanitiser keeps:
+    # a selector loads nothing, whether the renderer knows its pseudo-class or not).
     (book / "content" / "odd.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
-        "<style>@font-face { font-family: x }</style><rect width='5' height='5'/></svg>",
+        "<style>rect:nonsense { fill: red }</style><rect width='5' height='5'/></svg>",
         encoding="utf-8",
     )
     code, _, stderr = run_cli("build", "--format", "pdf", "--out", "out", cwd=book)
     assert code == 0
     assert renderer_warnings(stderr) == [
-        "warning: PDF renderer: Missing src descriptor in '@font-face' rule at 1:1"
+        "warning: PDF renderer: Failed to apply CSS rule in SVG rule: "
+        "('Unknown pseudo-class', 'nonsense')"
     ]
     code, _, stderr = run_cli("build", "--strict", "--format", "pdf", "--out", "strict", cwd=book)
     assert code == 1

@@ -324,7 +324,7 @@ ODD_NAMES = [
     "💪",
     "💪 curl",
     "Ünïcödé Straße",
-    "a" * 200,
+    "ab" * 50 + "-" + "cd" * 50,  # 201 characters, a place to break (see test_hostile_markdown)
     "x-" * 100 + "9",
     "-dash-",
     "a.b.c",

@@ -15,7 +15,7 @@ def test_limit_depth_keeps_the_text_below_the_limit() -> None:
     depth, element = 0, root
     while len(element):
         element, depth = element[0], depth + 1
-    assert depth == 10
+    assert depth == 11  # ten levels kept; the eleventh holds the rest as text
     assert text_of(root) == "deep words"
 
 

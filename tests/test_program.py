@@ -453,7 +453,7 @@ def test_parse_reps(written: str, reps: str | None) -> None:
         ("Full Body (Heavy)", "Deload", "Sat", "wdeload-sat-full-body-heavy"),
         ("Ganzkörper", "3", None, "w03-ganzkorper"),
         ("全身", None, None, "quanshen"),  # transliterated
-            ("💪", None, None, "session"),
+        ("💪", None, None, "session"),
     ],
 )
 def test_session_slug(title: str, week: str | None, day: str | None, slug: str) -> None:

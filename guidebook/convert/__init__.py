@@ -8,6 +8,9 @@ Internal links come out in the one-document form `#anchor--id`; renderers adapt 
 
 from __future__ import annotations
 
+import html
+
+from guidebook.convert.guard import GuardLog
 from guidebook.convert.ids import assign_ids
 from guidebook.convert.images import AssetRegistry, ImageOptions, collect_images
 from guidebook.convert.links import LinkTable, resolve_links
@@ -23,9 +26,10 @@ from guidebook.convert.tree import (
     tidy_attributes,
     to_xhtml,
 )
+from guidebook.convert.words import BREAK_EVERY, break_long_words
 from guidebook.diagnostics import Reporter
-from guidebook.model import Book, ChapterDoc, Edition
-from guidebook.text import disallowed_reference_line
+from guidebook.model import Book, Chapter, ChapterDoc, Edition
+from guidebook.text import disallowed_reference_line, line_of
 
 __all__ = ["ImageOptions", "convert_book"]
 
@@ -46,6 +50,7 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
                 chapter.path,
             )
             converter, html = MarkdownConverter(), ""  # the old one may be mid-parse
+        _report_guarded(converter.guarded, chapter, reporter)
         root = parse_fragment(sanitize(html))
         if removed := drop_disallowed(root):
             reporter.warning(
@@ -75,6 +80,7 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
             root, chapter, book.content_dir, registry, reporter, images or ImageOptions()
         )
         structure_sections(root)
+        _report_long_words(break_long_words(root), chapter, reporter)
         all_ids = frozenset(
             {chapter.anchor} | {el.get("id") for el in root.iter() if el.get("id") is not None}
         )
@@ -82,3 +88,55 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
 
     parts = tuple((part, tuple(docs[ch.slug] for ch in part.chapters)) for part in book.parts)
     return Edition(book, parts, registry.assets)
+
+
+def _report_guarded(log: GuardLog, chapter: Chapter, reporter: Reporter) -> None:
+    """One warning per kind of change the Markdown guards made (`guard.py`)."""
+    if log.plain:
+        more = len(log.plain) - 1
+        reporter.warning(
+            "this paragraph is printed as plain text: its unclosed '[' or '(' or its sheer "
+            "amount of markup would take Markdown minutes to format"
+            + (f" (so are {more} more in this chapter)" if more else "")
+            + "; close the brackets or write \\[ for a literal bracket",
+            chapter.path,
+            _line(chapter.markdown, log.plain[0]),
+        )
+    if log.escaped:
+        reporter.warning(
+            f"{log.escaped} '<' open an HTML tag or comment that never closes; they are printed "
+            "as text without being parsed as HTML (which would take minutes); write &lt; for a "
+            "literal '<'",
+            chapter.path,
+            _line(chapter.markdown, log.first_escaped),
+        )
+
+
+_UNSMARTY = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "--"}
+    | {"\u2014": "---", "\u2026": "..."}
+)
+
+
+def _line(markdown: str, text: str) -> int | None:
+    """The line where `text` (as Markdown handed it over, maybe trimmed) starts."""
+    # HtmlGuard may have written &lt;, smarty typographic quotes and dashes.
+    for candidate in (text, html.unescape(text), text.translate(_UNSMARTY)):
+        for size in (60, 20, 5):
+            if (line := line_of(markdown, candidate.strip()[:size])) is not None:
+                return line
+    return None
+
+
+def _report_long_words(words: list[str], chapter: Chapter, reporter: Reporter) -> None:
+    if not words:
+        return
+    word = words[0]
+    more = f" (and {len(words) - 1} more in this chapter)" if len(words) > 1 else ""
+    reporter.warning(
+        f"a word of {len(word):,} characters ('{word[:20]}...') has no place to break a "
+        f"line{more}; it is broken every {BREAK_EVERY} characters; put spaces in it if it is "
+        "not one word",
+        chapter.path,
+        _line(chapter.markdown, word.replace("\u200b", "")),
+    )

@@ -47,20 +47,28 @@ class AssetRegistry:
 
     by_source: dict[str, tuple[Asset, ImageFile]] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)
+    reported: set[str] = field(default_factory=set)  # sources whose cleaning was reported
 
     @property
     def assets(self) -> tuple[Asset, ...]:
         return tuple(asset for asset, _info in self.by_source.values())
 
     def add(
-        self, key: str, stem: str, info: ImageFile, chapter: Chapter, data: bytes | None = None
+        self,
+        key: str,
+        stem: str,
+        info: ImageFile,
+        chapter: Chapter,
+        source: Path,
+        data: bytes | None,
     ) -> Asset:
+        """Register `key`; `data` are the bytes to carry when they are not the file at `source`
+        (a download, a sanitised SVG)."""
         stem = slugify(stem) or "image"
         name, n = f"images/{chapter.slug}-{stem}{info.extension}", 2
         while name in self.names:
             name = f"images/{chapter.slug}-{stem}-{n}{info.extension}"
             n += 1
-        source = chapter.path if data is not None else Path(key)
         asset = Asset(name, source, info.media_type, data)
         self.by_source[key] = (asset, info)
         self.names.add(name)
@@ -84,6 +92,14 @@ def collect_images(
             reporter.warning(f"image '{src}' {problem}; left out", chapter.path, line)
             remove(img)
             continue
+        if info.removed and asset.name not in registry.reported:
+            registry.reported.add(asset.name)
+            reporter.warning(
+                f"image '{src}' {_listing(info.removed)}; the book carries the drawing "
+                "without them",
+                chapter.path,
+                line,
+            )
         if not img.get("alt"):
             reporter.warning(
                 f"image '{src}' has no alt text; readers who cannot see it get "
@@ -124,7 +140,8 @@ def _register(
         if src not in registry.by_source:
             data = remote.get(src)
             info = inspect_image(data)
-            registry.add(src, PurePosixPath(unquote(parts.path)).stem, info, chapter, data)
+            stem = PurePosixPath(unquote(parts.path)).stem
+            registry.add(src, stem, info, chapter, chapter.path, info.data or data)
         return registry.by_source[src]
     path = _local_path(parts.path, chapter.path.parent, content_dir)
     key = str(path)
@@ -133,7 +150,8 @@ def _register(
             data = read_regular(path, MAX_IMAGE_BYTES)
         except OSError as exc:
             raise ImageProblem(f"cannot be read: {exc.strerror}") from exc
-        registry.add(key, path.stem, inspect_image(data), chapter)
+        info = inspect_image(data)
+        registry.add(key, path.stem, info, chapter, path, info.data)
     return registry.by_source[key]
 
 
@@ -145,8 +163,10 @@ def _local_path(address: str, folder: Path, content_dir: Path) -> Path:
         raise ImageProblem("lies outside the content folder; copy it beside the chapter")
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         raise ImageProblem("is not a PNG, JPEG, GIF or SVG file")
-    if not path.is_file():
+    if not path.exists():
         raise ImageProblem("does not exist (paths are relative to the chapter's folder)")
+    if not path.is_file():
+        raise ImageProblem("is not a regular file (a folder, pipe or device)")
     return path
 
 
@@ -168,6 +188,14 @@ def _check_resolution(
         chapter.path,
         line,
     )
+
+
+def _listing(phrases: tuple[str, ...], shown: int = 4) -> str:
+    """ "a, b and c"; past `shown` items, the rest are counted."""
+    items = list(phrases[:shown])
+    if len(phrases) > shown:
+        items.append(f"{len(phrases) - shown} more")
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _make_figure(img: etree._Element) -> None:

@@ -1,12 +1,15 @@
 """Markdown -> HTML text with Python-Markdown, before sanitising and the tree passes.
 
 One `Markdown` instance is reused for every chapter (`reset()` between them): building one per
-chapter costs more than converting a short chapter.
+chapter costs more than converting a short chapter. Two guard passes (`guard.py`) keep
+pathological text from making Python-Markdown quadratic; what they changed is in `guarded`.
 """
 
 from __future__ import annotations
 
 import markdown
+
+from guidebook.convert.guard import GuardExtension, GuardLog
 
 EXTENSIONS = [
     "markdown.extensions.extra",  # tables, footnotes, definition lists, attr_list, fenced code
@@ -17,12 +20,14 @@ EXTENSIONS = [
 
 class MarkdownConverter:
     def __init__(self) -> None:
+        self.guarded = GuardLog()
         self._md = markdown.Markdown(
-            extensions=EXTENSIONS,
+            extensions=[*EXTENSIONS, GuardExtension(self.guarded)],
             extension_configs={"markdown.extensions.smarty": {"smart_angled_quotes": False}},
             output_format="html",
         )
 
     def convert(self, text: str) -> str:
         self._md.reset()
+        self.guarded.clear()
         return str(self._md.convert(text))

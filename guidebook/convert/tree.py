@@ -99,23 +99,33 @@ def _attach_text(parent: etree._Element, after: etree._Element | None, text: str
 
 
 # Deeper nesting is never real writing, and WeasyPrint's layout recursion fails on it (400
-# nested blockquotes raise RecursionError), so content below this depth is kept as text.
+# nested blockquotes raise RecursionError), so content below this many levels is kept as text.
+# A level is what a reader sees as one: a list (not also its items), a quote (not also its
+# paragraphs), a table (not also its rows and cells), a div, an inline element.
 MAX_DEPTH = 30
+_PART_OF_A_LEVEL = frozenset(
+    {"li", "dd", "dt", "p", "tbody", "thead", "tfoot", "tr", "td", "th", "caption"}
+    | {"figcaption", "summary"}
+)
 
 
 def limit_depth(root: etree._Element, max_depth: int = MAX_DEPTH) -> bool:
-    """Flatten elements nested deeper than `max_depth` into their text; True if any were."""
+    """Flatten content nested more than `max_depth` levels into its text; True if any was."""
     flattened = False
     stack = [(root, 0)]
     while stack:  # iterative: recursion is exactly what deep input exhausts
         element, depth = stack.pop()
-        if depth >= max_depth and len(element):
+        if depth > max_depth and len(element):
             element.text = text_of(element)
             for child in list(element):
                 element.remove(child)
             flattened = True
             continue
-        stack.extend((child, depth + 1) for child in element if isinstance(child.tag, str))
+        stack.extend(
+            (child, depth + (child.tag not in _PART_OF_A_LEVEL))
+            for child in element
+            if isinstance(child.tag, str)
+        )
     return flattened
 
 
