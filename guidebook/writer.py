@@ -74,7 +74,8 @@ class ReplaceError(OSError):
 @contextlib.contextmanager
 def output_folder(out_dir: Path, reporter: Reporter, written: Written) -> Iterator[Staging]:
     """Lock `out_dir`, clear stale staging and yield a fresh staging folder (see the module)."""
-    created = not os.path.lexists(out_dir)
+    # `--out a/b/c` may create a and b too; a run that leaves nothing removes all it created.
+    created = [folder for folder in (out_dir, *out_dir.parents) if not os.path.lexists(folder)]
     try:
         with _locked(out_dir, reporter):
             _remove_stale_staging(out_dir)
@@ -86,9 +87,11 @@ def output_folder(out_dir: Path, reporter: Reporter, written: Written) -> Iterat
                 if not staging.keep:
                     shutil.rmtree(staging.root, ignore_errors=True)
     finally:
-        if created:
-            with contextlib.suppress(OSError):
-                out_dir.rmdir()  # only when empty: a failed first run leaves no folder behind
+        for folder in created:  # innermost first; rmdir only removes an empty folder
+            try:
+                folder.rmdir()
+            except OSError:
+                break
 
 
 def written_by_us(final: Path, folder: bool) -> bool:

@@ -666,3 +666,30 @@ def test_digit_slugs_may_be_unquoted_in_the_book_file(tmp_path: Path) -> None:
     )
     assert code == 0, err
     check_epub(out / "book.epub")
+
+
+def test_external_addresses_are_valid_urls_or_plain_text(tmp_path: Path) -> None:
+    """EPUBCheck refuses an href that is not a valid URL (RSC-005, RSC-020): characters a URL may
+    not hold are percent-encoded, and an address with nothing to follow is plain text."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text(
+        "# T\n\n[m](mailto:) [t](tel:) [f](https://a.com/#a#b) [p](https://a.com/a|b) "
+        "[u](https://ex.com/ü x) [h](https:///x) [ok](https://ex.com/a?b=c&d=e#top)\n\n"
+        '<a href="tel:">r</a>\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    code, _out, err = run_cli("build", "--content", content, "--out", out, "--format", "epub")
+    assert code == 0, err
+    with zipfile.ZipFile(out / "book.epub") as zf:
+        page = zf.read("EPUB/a.xhtml").decode("utf-8")
+    hrefs = re.findall(r'<a [^>]*href="([^"]*)"', page)
+    assert hrefs == [
+        "https://a.com/#a%23b",
+        "https://a.com/a%7Cb",
+        "https://ex.com/%C3%BC%20x",
+        "https://ex.com/a?b=c&amp;d=e#top",
+    ]
+    for problem in ("has nothing after 'mailto:'", "has nothing after 'tel:'", "names no web"):
+        assert problem in err

@@ -42,6 +42,10 @@ def _build(tmp_path: Path, content: Path) -> tuple[int, str]:
         ("{{ 'x' * 10**8 }}", "repeats a text or list past"),
         ("{{ [1, 2] * 999999 }}", "repeats a text or list past"),
         ("{{ 10 ** (10 ** 10) }}", "makes a power this large"),
+        (
+            "{% set a = 2 ** 40000 %}{% set b = a * a %}{{ (b * b) % 7 }}",
+            "multiplies numbers this large",
+        ),
         ("{{ 'a' | center(10 ** 11) }}", "needed more than"),
         ("{{ '%*s' | format(10 ** 11, 'x') }}", "needed more than"),
         ("{{ 1 / 0 }}", "ZeroDivisionError"),
@@ -67,6 +71,27 @@ def test_a_layout_that_never_ends_is_stopped_at_its_time_budget(
     code, err = _build(tmp_path, content)
     assert code == 1
     assert f"{override}:2: error: layout: the layout ran for more than 1 s" in err
+
+
+def test_the_time_budget_covers_all_renders_of_an_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each EPUB chapter is one render: a chapter layout that spends most of a budget per
+    chapter must not multiply the budget by the number of chapters."""
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 2.0)
+    content, _override = _project(tmp_path)
+    for n in range(20):
+        (content / f"c{n}.md").write_text(f"# C{n}\n\nText.\n", encoding="utf-8")
+    chapter = content / "layouts" / "epub" / "chapter.xhtml.j2"
+    chapter.parent.mkdir()
+    busy = "{% for a in range(100000) %}{% for b in range(4) %}{% endfor %}{% endfor %}"
+    chapter.write_text(busy + "<section/>\n", encoding="utf-8")
+    started = time.monotonic()
+    out = tmp_path / "proj" / "build"
+    code, _o, err = run_cli("build", "--content", content, "--out", out, "--format", "epub")
+    assert code == 1, err
+    assert "ran for more than 2 s (the budget of all layouts of an output)" in err
+    assert time.monotonic() - started < 15
 
 
 def test_the_time_budget_does_not_fire_after_a_render_that_finished(

@@ -440,3 +440,43 @@ def test_printables_never_write_through_a_link_a_file_or_the_html_folder(
         "for these files; move it away or choose another --out"
     ) in err
     assert snapshot(tmp_path, tmp_path / "nothing") == before
+
+
+# --- the sheets' cache and layouts reached through links -------------------------------------
+
+
+def _one_exercise(tmp_path: Path) -> Path:
+    content = tmp_path / "proj" / "content"
+    content.mkdir(parents=True)
+    (content / "squat.md").write_text(exercise("Squat"), encoding="utf-8")
+    (content / "book.yml").write_text("title: T\n", encoding="utf-8")
+    return content
+
+
+@pytest.mark.parametrize("name", [".guidebook-cache.tmp", ".guidebook-cache.json"])
+def test_the_sheet_cache_never_writes_or_reads_through_a_link(tmp_path: Path, name: str) -> None:
+    """A content pack may carry its own build folder with links where the cache goes."""
+    content = _one_exercise(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    out = content / "build"
+    out.mkdir()
+    (out / name).symlink_to(victim)
+    code, _out, err = run_cli("sheets", "--content", content, "--out", out, "-j", "1", "-q")
+    assert code == 0, err
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert not (out / ".guidebook-cache.json").is_symlink()
+
+
+def test_files_linked_into_the_layouts_are_not_read(tmp_path: Path) -> None:
+    """The sheets' cache key hashes the layouts folder: only files the loader would use."""
+    content = _one_exercise(tmp_path)
+    (content / "layouts").mkdir()
+    (content / "layouts" / "zero.txt").symlink_to("/dev/zero")  # would never end
+    (content / "layouts" / "pagemap.txt").symlink_to("/proc/self/pagemap")  # a 'file' that fails
+    os.mkfifo(content / "layouts" / "pipe.txt")  # would block
+    code, _out, err = run_cli(
+        "sheets", "--content", content, "--out", tmp_path / "out", "-j", "1", "-q"
+    )
+    assert code == 0, err
+    assert "Traceback" not in err

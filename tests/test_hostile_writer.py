@@ -375,3 +375,17 @@ def test_an_interrupt_while_moving_the_outputs_puts_back_the_ones_moved(
     assert code == 130
     assert err.splitlines()[-1] == "make_book: interrupted; no output was replaced"
     assert tree(book / "out") == before
+
+
+def test_a_failed_first_build_removes_every_folder_it_created(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "layouts" / "shared").mkdir(parents=True)
+    (content / "squat.md").write_text("# Squat\n\nText.\n", encoding="utf-8")
+    (content / "book.yml").write_text("title: T\n", encoding="utf-8")
+    (content / "layouts" / "shared" / "titlepage.html.j2").write_text(
+        "{% macro title_page(book) %}{{ 1 / 0 }}{% endmacro %}", encoding="utf-8"
+    )
+    out = tmp_path / "x" / "y" / "z"
+    code, _out, err = run_cli("build", "--content", content, "--out", out, "--format", "html")
+    assert code == 1, err
+    assert not (tmp_path / "x").exists()

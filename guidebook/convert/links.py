@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from lxml import etree
 
@@ -100,7 +100,7 @@ def _resolve(href: str, chapter: Chapter, table: LinkTable) -> tuple[str | None,
     if table.site_url and href.startswith(table.site_url + "/"):
         return _site_path(href[len(table.site_url) :], table, external=href)
     if scheme in EXTERNAL_SCHEMES:
-        return href, ""
+        return _external(href, scheme, parts.netloc, parts.path)
     if scheme or parts.netloc:
         return None, f"uses the '{scheme or '//'}' scheme, which outputs cannot follow"
     if href.startswith("#"):
@@ -108,6 +108,21 @@ def _resolve(href: str, chapter: Chapter, table: LinkTable) -> tuple[str | None,
     if parts.path.startswith("/"):
         return _site_path(href, table, external=None)
     return _relative(parts.path, parts.fragment, chapter, table)
+
+
+# RFC 3986 reserved and unreserved characters and '%' (existing escapes): everything else in an
+# address (a space, '|', '"', a second '#', non-ASCII letters) is percent-encoded, because EPUBCheck
+# refuses an href that is not a valid URL (RSC-020) and readers may not follow it.
+_URL_SAFE = "!$&'()*+,;=:@/?[]~%-._"
+
+
+def _external(href: str, scheme: str, netloc: str, path: str) -> tuple[str | None, str]:
+    if scheme in ("http", "https") and not netloc:
+        return None, "names no web server after 'https://'"
+    if scheme in ("mailto", "tel") and not path.strip():
+        return None, f"has nothing after '{scheme}:'"
+    address, hash_sign, fragment = href.partition("#")
+    return quote(address, safe=_URL_SAFE) + hash_sign + quote(fragment, safe=_URL_SAFE), ""
 
 
 def _relative(

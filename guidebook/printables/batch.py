@@ -26,6 +26,7 @@ import json
 import multiprocessing
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -38,6 +39,8 @@ from guidebook.model import Paper
 from guidebook.printables.estimate import Estimate
 from guidebook.printables.render import SHEET, Job, Renderer, Result
 from guidebook.render.resources import builtin_assets
+from guidebook.render.sandbox import MAX_LAYOUT_BYTES
+from guidebook.text import MAX_TEXT_BYTES, NotReadable, read_regular
 
 CACHE_FILE = ".guidebook-cache.json"
 
@@ -185,8 +188,10 @@ class _Cache:
     @classmethod
     def load(cls, out_dir: Path) -> _Cache:
         path = out_dir / CACHE_FILE
-        try:
-            entries = json.loads(path.read_text(encoding="utf-8"))
+        try:  # a link or a huge file here came from someone else: start afresh
+            if path.is_symlink():
+                raise NotReadable(0, "a link")
+            entries = json.loads(read_regular(path, MAX_TEXT_BYTES).decode("utf-8"))
         except (OSError, ValueError):
             entries = {}
         if not isinstance(entries, dict):
@@ -197,9 +202,15 @@ class _Cache:
         return output.is_file() and self.entries.get(_key(self.path.parent, output)) == key
 
     def save(self) -> None:
+        """Write through a new file of our own, never through a link someone left at either
+        name: the temporary file is created exclusively and the rename replaces a link itself."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temp = self.path.with_suffix(".tmp")
-        temp.write_text(json.dumps(self.entries, indent=0, sort_keys=True), encoding="utf-8")
+        if os.path.lexists(temp):
+            os.unlink(temp)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        with os.fdopen(os.open(temp, flags, 0o644), "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(self.entries, indent=0, sort_keys=True))
         os.replace(temp, self.path)
 
 
@@ -214,12 +225,25 @@ def _base_hash(folders: tuple[Path, ...], paper: Paper) -> str:
     assets = builtin_assets()
     files = [assets / "css" / name for name in sorted(os.listdir(assets / "css"))]
     for folder in folders:
-        files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
+        files.extend(_layout_files(folder))
     files.extend(sorted(Path(__file__).parent.glob("*.py")))  # how the printables are made
     for path in files:
-        digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
+        digest.update(str(path.name).encode() + b"\0" + read_regular(path, MAX_LAYOUT_BYTES))
     digest.update("\0".join(sorted(os.listdir(assets / "fonts"))).encode())
     return digest.hexdigest()
+
+
+def _layout_files(folder: Path) -> list[Path]:
+    """The files the layout loader could use: regular files of at most MAX_LAYOUT_BYTES, not
+    reached through a link (a layouts folder may link to anything on the machine)."""
+    found = []
+    for top, folders, names in os.walk(folder, followlinks=False):
+        folders.sort()
+        for name in sorted(names):
+            info = os.lstat(os.path.join(top, name))
+            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_LAYOUT_BYTES:
+                found.append(Path(top, name))
+    return found
 
 
 def _job_hash(base: str, job: Job) -> str:

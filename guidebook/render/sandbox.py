@@ -19,6 +19,7 @@ import os
 import resource
 import stat
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,7 +32,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from guidebook.text import NotReadable, read_regular
 
 MAX_LAYOUT_BYTES = 1024 * 1024  # a template file; ours are a few kilobytes
-RENDER_SECONDS = 60.0  # one render; the 904-chapter benchmark book document takes 0.15 s
+RENDER_SECONDS = 60.0  # all renders of one environment (one target, or one sheet worker)
+# together: the 904-chapter benchmark book document takes 0.15 s, its EPUB pages under 2 s
 MAX_OUTPUT_CHARS = 256 * 1024 * 1024  # the rendered text of one template
 MEMORY_HEADROOM = 4 * 1024**3  # address space a render may add to the process
 MAX_PRODUCT = 1_000_000  # items a template may build with `*` in one operation
@@ -89,9 +91,13 @@ def _refuse_links(folder: Path, pieces: list[str]) -> None:
 class BoundedTemplate(jinja2.Template):
     """`render` with the budgets above; what exceeds one becomes a `TemplateRuntimeError`."""
 
+    environment: BoundedSandbox
+
     def render(self, *args: Any, **kwargs: Any) -> str:
+        started = time.monotonic()
+        left = max(RENDER_SECONDS - self.environment.seconds_spent, 0.0)
         try:
-            with _deadline(RENDER_SECONDS), _memory_budget(MEMORY_HEADROOM):
+            with _deadline(left), _memory_budget(MEMORY_HEADROOM):
                 return self._render_capped(*args, **kwargs)
         except jinja2.TemplateError as exc:
             if not isinstance(exc, jinja2.exceptions.SecurityError):
@@ -103,6 +109,8 @@ class BoundedTemplate(jinja2.Template):
             if isinstance(exc, LayoutTimeout):  # Jinja rewrites only what `Exception` catches
                 cause = jinja2.debug.rewrite_traceback_stack()
             raise _located(error, cause) from None
+        finally:
+            self.environment.seconds_spent += time.monotonic() - started
 
     def _render_capped(self, *args: Any, **kwargs: Any) -> str:
         chunks: list[str] = []
@@ -123,7 +131,7 @@ _LAYOUT_MISTAKES = (ArithmeticError, TypeError, ValueError, LookupError)
 
 def _problem(exc: BaseException) -> str:
     if isinstance(exc, LayoutTimeout):
-        return f"ran for more than {RENDER_SECONDS:.0f} s"
+        return f"ran for more than {RENDER_SECONDS:.0f} s (the budget of all layouts of an output)"
     if isinstance(exc, MemoryError):
         return f"needed more than {MEMORY_HEADROOM // 2**30} GB of memory"
     if isinstance(exc, RecursionError):
@@ -143,10 +151,12 @@ def _located(error: jinja2.TemplateRuntimeError, cause: BaseException) -> Except
 
 
 class BoundedSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox with `*` and `**` checked: `'x' * 10**9` is refused before it is built."""
+    """The sandbox with `*` and `**` checked: `'x' * 10**9` is refused before it is built, and
+    so is a product of integers whose digits one multiplication could take minutes over."""
 
     template_class = BoundedTemplate
     intercepted_binops = frozenset({"*", "**"})
+    seconds_spent = 0.0  # by every render of this environment: the budget is for all of them
 
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
@@ -157,6 +167,10 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
                     "makes a power this large; at most a few thousand digits"
                 )
             return left**right
+        if _bits(left) + _bits(right) > MAX_POWER_BITS:  # squaring a huge number takes minutes
+            raise jinja2.exceptions.SecurityError(
+                "multiplies numbers this large; at most a few thousand digits"
+            )
         for sequence, count in ((left, right), (right, left)):
             sized = isinstance(count, int) and hasattr(sequence, "__len__")
             if sized and len(sequence) * max(count, 0) > MAX_PRODUCT:
