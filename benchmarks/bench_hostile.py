@@ -97,7 +97,7 @@ CASES = [
         {**chapter("![A diagram](bomb.svg)"), "content/bomb.svg": use_bomb()},
         PDF_EPUB,
     ),
-    Case("headings", "20,000 identical headings", chapter("## Same\n\nText.\n\n" * 20_000), EPUB),
+    Case("headings", "19,990 identical headings", chapter("## Same\n" * 19_990), EPUB),
     Case("md-brackets", "1 MB of '[' in one paragraph", chapter(repeated("[")), EPUB),
     Case(
         "md-unclosed-links",

@@ -121,10 +121,23 @@ def _markdown_files(content_dir: Path, reporter: Reporter) -> Iterable[Path]:
         yield from (base / f for f in files if f.endswith(".md") and not f.startswith(("_", ".")))
 
 
+# Python-Markdown spends about 0.3 ms on each block, so a chapter of 200,000 one-word
+# paragraphs (1.2 MB) took a minute to convert; real chapters have hundreds of lines.
+MAX_CHAPTER_LINES = 20_000
+
+
 def read_source(path: Path, reporter: Reporter) -> str | None:
-    return read_text_file(
+    text = read_text_file(
         path, reporter, not_text="remove it or rename it so it does not end in .md"
     )
+    if text is not None and (lines := text.count("\n") + 1) > MAX_CHAPTER_LINES:
+        reporter.error(
+            f"the chapter has {lines:,} lines; a chapter may have at most "
+            f"{MAX_CHAPTER_LINES:,}: split it into several chapters",
+            path,
+        )
+        return None
+    return text
 
 
 def load_chapter(path: Path, content_dir: Path, reporter: Reporter) -> Chapter | None:

@@ -7,6 +7,7 @@ same depth as quotes (the README's 30 levels)."""
 from __future__ import annotations
 
 import re
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -237,3 +238,17 @@ def test_the_second_inline_pass_sees_no_indentation() -> None:
     html = converter.convert("## Same\n\nText.\n\n" * 1000)
     assert seen == [0]
     assert html.count("</h2>\n<p>") == 1000
+
+
+@pytest.mark.parametrize("block", ["word\n\n", "| a | b |\n", "## Same\n\nText.\n\n"])
+def test_a_chapter_longer_than_any_real_one_is_refused_at_once(tmp_path: Path, block: str) -> None:
+    """Ordinary markup is linear but not cheap (0.3 ms a block): 200,000 one-word paragraphs
+    took a minute. A chapter is refused past 20,000 lines, before any conversion."""
+    content = chapter(tmp_path, block * 20_000)
+    started = time.monotonic()
+    code, _out, err = run_cli("check", "--content", content)
+    assert code == 1
+    path = content / "hostile.md"
+    assert f"{path}: error: the chapter has " in err
+    assert "a chapter may have at most 20,000: split it into several chapters" in err
+    assert time.monotonic() - started < 10
