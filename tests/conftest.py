@@ -8,7 +8,7 @@ import functools
 import io
 import logging
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,21 @@ SEEDS_MISSING = "the input-format seeds (../shared/seeds beside the repository) 
 # Mojibake exactly as the guide seed has it: UTF-8 emoji decoded as Mac Roman.
 EMOJI = ("🏋️", "🔥", "💪")
 MOJIBAKE = tuple(e.encode("utf-8").decode("mac_roman") for e in EMOJI)
+
+
+def slow_except(values: Iterable[object], *fast: object) -> list[object]:
+    """Parametrize values for a sweep: those in `fast` (a tuple of arguments by its first item)
+    stay in the inner loop, `pytest -m "not slow"`; the rest are marked slow."""
+
+    def key(value: object) -> object:
+        return value[0] if isinstance(value, tuple) else value
+
+    def arguments(value: object) -> tuple[object, ...]:
+        return value if isinstance(value, tuple) else (value,)
+
+    return [
+        v if key(v) in fast else pytest.param(*arguments(v), marks=pytest.mark.slow) for v in values
+    ]
 
 
 def needs_seeds() -> None:
@@ -194,9 +209,18 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 ALL_BOOKS = ("seeds", "seedlike", "withbook", "sample")
+# The sample book takes seconds to build, the seeds (outside the repository) about one: the tests
+# on them are slow. The two fixture books build in about a second together, once per session,
+# and their tests are the inner loop's PDF and EPUB facts (`pytest -m "not slow"`).
+SLOW_BOOKS = ("seeds", "sample")
 
 
-@pytest.fixture(params=ALL_BOOKS)
+def book_params(*names: str) -> list[object]:
+    """Book names to parametrize over, those in SLOW_BOOKS marked slow."""
+    return [pytest.param(n, marks=pytest.mark.slow) if n in SLOW_BOOKS else n for n in names]
+
+
+@pytest.fixture(params=book_params(*ALL_BOOKS))
 def any_build(request: pytest.FixtureRequest) -> Built:
     built: Built = request.getfixturevalue(f"{request.param}_build")
     return built

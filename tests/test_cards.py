@@ -26,6 +26,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return book
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_one_card_per_session_and_athlete_each_one_page(project: Path, paper: str) -> None:
     out = project / f"out-{paper}"
@@ -43,6 +44,7 @@ def test_one_card_per_session_and_athlete_each_one_page(project: Path, paper: st
         check_print_rules(card, paper)
 
 
+@pytest.mark.slow
 def test_loads_are_worked_out_from_each_athletes_1rm(project: Path, tmp_path: Path) -> None:
     code, _, stderr = run_cli(
         "program", PROGRAM, "--roster", ROSTER, "--out", tmp_path, "-q", cwd=project
@@ -67,6 +69,7 @@ def test_loads_are_worked_out_from_each_athletes_1rm(project: Path, tmp_path: Pa
     assert "27.5 kg" not in chidi
 
 
+@pytest.mark.slow
 def test_without_a_roster_there_is_one_card_per_session(project: Path, tmp_path: Path) -> None:
     code, _, stderr = run_cli("program", PROGRAM, "--out", tmp_path, "-q", cwd=project)
     assert code == 0, stderr
@@ -76,6 +79,7 @@ def test_without_a_roster_there_is_one_card_per_session(project: Path, tmp_path:
     ]
 
 
+@pytest.mark.slow
 def test_with_sheets_adds_the_sheets_of_the_programs_exercises(
     project: Path, tmp_path: Path
 ) -> None:
@@ -114,6 +118,7 @@ def test_an_unknown_exercise_is_an_error_naming_its_line(project: Path, tmp_path
     assert not (tmp_path / "out" / "cards").exists()
 
 
+@pytest.mark.slow
 def test_a_long_session_is_condensed_onto_one_page(project: Path, tmp_path: Path) -> None:
     names = [
         "Goblet Squat",
@@ -146,6 +151,7 @@ def test_a_long_session_is_condensed_onto_one_page(project: Path, tmp_path: Path
         check_print_rules(card, paper)
 
 
+@pytest.mark.slow
 def test_a_session_too_long_for_one_page_is_refused_not_spilled(
     project: Path, tmp_path: Path
 ) -> None:

@@ -49,6 +49,7 @@ def small_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_good_build_writes_exactly_one_pdf_and_one_epub(tmp_path: Path) -> None:
     book = copy_book("withbook", tmp_path)
     out = tmp_path / "not" / "there" / "yet"
@@ -196,7 +197,11 @@ def test_format_html_writes_the_document_with_css_and_fonts(
 
 @pytest.mark.parametrize(
     ("args", "size"),
-    [([], (595, 842)), (["--paper", "letter"], (612, 792)), (["--paper", "a4"], (595, 842))],
+    [
+        ([], (595, 842)),
+        pytest.param(["--paper", "letter"], (612, 792), marks=pytest.mark.slow),
+        pytest.param(["--paper", "a4"], (595, 842), marks=pytest.mark.slow),
+    ],
 )
 def test_paper_size(
     small_book: Path, tmp_path: Path, args: list[str], size: tuple[int, int]
@@ -208,6 +213,7 @@ def test_paper_size(
     assert renderer_warnings(stderr) == []
 
 
+@pytest.mark.slow
 def test_paper_option_overrides_the_book_file(tmp_path: Path) -> None:
     book = copy_book("withbook", tmp_path)  # book.yml says letter
     code, stdout, stderr = run_cli(
@@ -218,6 +224,7 @@ def test_paper_option_overrides_the_book_file(tmp_path: Path) -> None:
     assert ", A4, " in stdout
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_the_previous_outputs_untouched(tmp_path: Path) -> None:
     book = copy_book("seedlike", tmp_path)
     code, _, stderr = run_cli("build", "--out", "out", cwd=book)
@@ -246,6 +253,7 @@ def test_build_output_names_follow_the_book_file(tmp_path: Path, small_book: Pat
 EPOCH = "1700000000"  # 2023-11-14 22:13:20 UTC
 
 
+@pytest.mark.slow
 def test_source_date_epoch_makes_both_outputs_byte_identical(
     small_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -294,6 +302,7 @@ def test_source_date_epoch_fixes_the_epub_zip_timestamps(
     assert stamps == {(2023, 11, 14, 22, 13, 20)}
 
 
+@pytest.mark.slow
 @pytest.mark.weasyprint_warnings
 def test_renderer_problems_become_warnings_and_fail_under_strict(tmp_path: Path) -> None:
     book = tmp_path / "book"
@@ -352,6 +361,7 @@ def test_fixture_books_build_with_only_the_expected_warnings(
     assert seedlike_build.stderr.splitlines()[-1].startswith("done, 1 warning (")
 
 
+@pytest.mark.slow
 def test_seeds_build_with_only_their_dead_site_links_as_warnings(seeds_build: Built) -> None:
     assert warning_lines(seeds_build.stderr) == [
         f"content/guide-hip-thrust.md:{line}: " + SITE_LINK.format(slug)
@@ -390,6 +400,7 @@ STAGE_FAILURES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stage", STAGE_FAILURES)
 def test_a_build_failing_at_any_stage_leaves_the_outputs_byte_identical(
     tmp_path: Path, stage: str, monkeypatch: pytest.MonkeyPatch

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import EMOJI, Built, epubcheck_messages
+from conftest import EMOJI, Built, book_params, epubcheck_messages
 from lxml import etree
 
 NS = {
@@ -239,7 +239,7 @@ def test_no_active_content_or_layout_attributes(any_build: Built) -> None:
                 assert "target" not in el.attrib and "rel" not in el.attrib, name
 
 
-@pytest.mark.parametrize("name", ["seedlike", "seeds"])
+@pytest.mark.parametrize("name", book_params("seedlike", "seeds"))
 def test_call_to_action_links_are_real_links_with_emoji(
     request: pytest.FixtureRequest, name: str
 ) -> None:
@@ -314,5 +314,6 @@ def test_images_are_packaged_with_alt_text(withbook_build: Built) -> None:
 # --- EPUBCheck ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_epubcheck_reports_no_errors_and_no_warnings(any_build: Built) -> None:
     assert epubcheck_messages(any_build.epub) == ()

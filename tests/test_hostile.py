@@ -133,6 +133,7 @@ def test_yaml_alias_bomb_in_program_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_many_identical_headings_get_unique_ids_in_order() -> None:
     from lxml import etree
 

@@ -61,6 +61,7 @@ def test_runaway_layouts_end_in_one_layout_error(tmp_path: Path, body: str, prob
     assert problem in err
 
 
+@pytest.mark.slow
 def test_a_layout_that_never_ends_is_stopped_at_its_time_budget(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -73,6 +74,7 @@ def test_a_layout_that_never_ends_is_stopped_at_its_time_budget(
     assert f"{override}:2: error: layout: the layout ran for more than 1 s" in err
 
 
+@pytest.mark.slow
 def test_the_time_budget_covers_all_renders_of_an_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -94,6 +96,7 @@ def test_the_time_budget_covers_all_renders_of_an_output(
     assert time.monotonic() - started < 15
 
 
+@pytest.mark.slow
 def test_the_time_budget_does_not_fire_after_a_render_that_finished(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

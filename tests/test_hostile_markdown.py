@@ -26,23 +26,25 @@ LONG_WORD = "warning: a word of"
 
 # Repeated to SIZE characters, as one paragraph or as paragraphs of 2 KB, with the warnings
 # expected (the first always, the others when markup is dense enough). Before the guards 200 KB
-# of most of them took hours (8 KB of `[` took 10 s, and it grows with the square).
+# of most of them took hours (8 KB of `[` took 10 s, and it grows with the square). The inner
+# loop (`-m "not slow"`) checks four patterns as one paragraph, one of them opening a tag; the
+# others, and every 2 KB layout, run with the whole suite.
 SIZE = 200_000
 PATTERNS = [
     ("[", [PLAIN]),
-    ("[[[[a](", [PLAIN]),
+    pytest.param("[[[[a](", [PLAIN], marks=pytest.mark.slow),
     ("[a](", [PLAIN]),
-    ("![a](b ", [PLAIN]),
-    ("[a][", [PLAIN]),
-    ("[^", [PLAIN]),
-    ("![", [PLAIN]),
-    ("*_`[<", [PLAIN]),
+    pytest.param("![a](b ", [PLAIN], marks=pytest.mark.slow),
+    pytest.param("[a][", [PLAIN], marks=pytest.mark.slow),
+    pytest.param("[^", [PLAIN], marks=pytest.mark.slow),
+    pytest.param("![", [PLAIN], marks=pytest.mark.slow),
+    pytest.param("*_`[<", [PLAIN], marks=pytest.mark.slow),
     ("**a*", [PLAIN]),
-    ("\\\\", [PLAIN]),
-    ("<a ", [TAGS, PLAIN]),
-    ("</", [TAGS, PLAIN]),
-    ("<!--", [TAGS, PLAIN]),
-    ('<a x="', [TAGS, PLAIN]),
+    pytest.param("\\\\", [PLAIN], marks=pytest.mark.slow),
+    pytest.param("<a ", [TAGS, PLAIN], marks=pytest.mark.slow),
+    pytest.param("</", [TAGS, PLAIN], marks=pytest.mark.slow),
+    pytest.param("<!--", [TAGS, PLAIN], marks=pytest.mark.slow),
+    pytest.param('<a x="', [TAGS, PLAIN], marks=pytest.mark.slow),
     ("<http://", [TAGS, PLAIN]),
 ]
 
@@ -58,7 +60,9 @@ def tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
-@pytest.mark.parametrize("layout", ["one paragraph", "2 KB paragraphs"])
+@pytest.mark.parametrize(
+    "layout", ["one paragraph", pytest.param("2 KB paragraphs", marks=pytest.mark.slow)]
+)
 @pytest.mark.parametrize(("pattern", "expected"), PATTERNS)
 def test_pathological_inline_text_converts_with_one_warning(
     tmp_path: Path, pattern: str, expected: list[str], layout: str
@@ -147,6 +151,7 @@ def _unguarded(text: str) -> str:
 # --- words too long to print -------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a PDF build each
 @pytest.mark.parametrize(
     ("word", "where"),
     [

@@ -138,6 +138,7 @@ def test_unique_stems_keep_first_names_and_number_the_rest_in_order(
     assert unique_stems(stems) == unique
 
 
+@pytest.mark.slow
 def test_athletes_whose_names_give_one_file_name_get_a_folder_each(
     project: Path, tmp_path: Path
 ) -> None:
@@ -176,6 +177,7 @@ HOSTILE_NAMES = [
 ]
 
 
+@pytest.mark.slow
 def test_hostile_athlete_names_write_distinct_files_inside_out(
     project: Path, tmp_path: Path
 ) -> None:
@@ -210,6 +212,7 @@ def test_a_roster_with_a_nul_byte_is_refused_and_nothing_is_written(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_hostile_session_titles_write_distinct_files_inside_out(
     project: Path, tmp_path: Path
 ) -> None:
@@ -235,6 +238,7 @@ def test_hostile_session_titles_write_distinct_files_inside_out(
     assert around(project, tmp_path, out) == before
 
 
+@pytest.mark.slow
 def test_chapter_slugs_that_are_device_names_or_very_long_give_safe_handouts(
     project: Path, tmp_path: Path
 ) -> None:
@@ -264,6 +268,7 @@ def huge_exercise(project: Path, what: str) -> str:
     return f"huge-{what}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("what", "cause"),
     [
@@ -297,6 +302,7 @@ def test_a_sheet_that_cannot_fit_names_its_chapter_and_the_cause_and_nothing_is_
 # --- only the chapters printed speak ----------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("strict", [[], ["--strict"]])
 def test_sheets_say_nothing_about_chapters_they_do_not_print(
     project: Path, tmp_path: Path, strict: list[str]
@@ -307,6 +313,7 @@ def test_sheets_say_nothing_about_chapters_they_do_not_print(
     assert "0 warnings" in err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("command", "shown"),
     [
@@ -379,6 +386,7 @@ def busy_sheets(project: Path, tmp_path: Path) -> tuple[subprocess.Popen[str], s
     raise AssertionError("the workers never started")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_workers_end_within_seconds_when_sheets_is_killed(project: Path, tmp_path: Path) -> None:
     process, workers, _out = busy_sheets(project, tmp_path)
@@ -393,6 +401,7 @@ def test_workers_end_within_seconds_when_sheets_is_killed(project: Path, tmp_pat
     assert left == [], "workers outlived the killed command"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 @pytest.mark.parametrize(
     ("sent", "group", "code", "said"),
@@ -453,6 +462,7 @@ def _one_exercise(tmp_path: Path) -> Path:
     return content
 
 
+@pytest.mark.slow  # renders a sheet
 @pytest.mark.parametrize("name", [".guidebook-cache.tmp", ".guidebook-cache.json"])
 def test_the_sheet_cache_never_writes_or_reads_through_a_link(tmp_path: Path, name: str) -> None:
     """A content pack may carry its own build folder with links where the cache goes."""
@@ -468,6 +478,7 @@ def test_the_sheet_cache_never_writes_or_reads_through_a_link(tmp_path: Path, na
     assert not (out / ".guidebook-cache.json").is_symlink()
 
 
+@pytest.mark.slow  # renders a sheet
 def test_files_linked_into_the_layouts_are_not_read(tmp_path: Path) -> None:
     """The sheets' cache key hashes the layouts folder: only files the loader would use."""
     content = _one_exercise(tmp_path)

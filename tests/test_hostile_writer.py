@@ -86,9 +86,11 @@ def failing(
 @pytest.mark.parametrize(
     ("formats", "function", "fails"),
     [
-        ("epub,pdf", "replace", "book.pdf"),  # the case: the EPUB went in first
+        # the case: the EPUB went in first (a PDF build: slow)
+        pytest.param("epub,pdf", "replace", "book.pdf", marks=pytest.mark.slow),
         ("epub,html", "rename", "book"),  # the HTML folder is moved last
-        ("epub,html", "replace", "book.epub"),  # the first output fails
+        # the first output fails
+        pytest.param("epub,html", "replace", "book.epub", marks=pytest.mark.slow),
     ],
 )
 def test_a_failed_move_replaces_no_output(
@@ -108,6 +110,7 @@ def test_a_failed_move_replaces_no_output(
     assert (book.parent / "notes.txt").read_bytes() == outside
 
 
+@pytest.mark.slow
 def test_when_undoing_fails_too_the_message_names_what_was_replaced(
     book: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -173,6 +176,7 @@ def holding_the_lock(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_command_into_a_locked_out_waits_then_stops(
     sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
@@ -194,6 +198,7 @@ def test_a_command_into_a_locked_out_waits_then_stops(
     assert stdout == "" and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_a_build_waits_for_the_one_before_it(book: Path) -> None:
     out = book / "out"
     released = threading.Event()
@@ -226,6 +231,7 @@ def run_make_book(*args: object, cwd: Path) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_both_succeed_one_after_the_other(book: Path) -> None:
     builds = [run_make_book("build", "--format", "epub,html", "--out", "out", cwd=book)]
     builds.append(run_make_book("build", "--format", "epub,html", "--out", "out", cwd=book))
@@ -264,6 +270,7 @@ def test_stale_staging_is_removed_and_nothing_else(book: Path) -> None:
     assert {name: (out / name).read_text(encoding="utf-8") for name in kept} == kept
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kill", [signal.SIGKILL])
 def test_staging_left_by_a_killed_build_goes_with_the_next_build(
     sample: Path, tmp_path: Path, kill: signal.Signals
@@ -295,6 +302,7 @@ def wait_for_staging(out: Path, process: subprocess.Popen[str]) -> Path:
 # --- Ctrl-C and SIGTERM -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("sent", "code", "said"),
     [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")],
@@ -335,8 +343,8 @@ def interrupting(how: str) -> Callable[..., object]:
     ("renderer", "how", "code", "said"),
     [
         ("render_epub", "Ctrl-C", 130, "interrupted"),
-        ("render_html", "Ctrl-C", 130, "interrupted"),
-        ("render_epub", "SIGTERM", 143, "terminated"),
+        pytest.param("render_html", "Ctrl-C", 130, "interrupted", marks=pytest.mark.slow),
+        pytest.param("render_epub", "SIGTERM", 143, "terminated", marks=pytest.mark.slow),
         ("render_html", "SIGTERM", 143, "terminated"),
     ],
 )
@@ -356,6 +364,7 @@ def test_an_interrupt_while_rendering_leaves_everything_as_it_was(
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the CLI put its handler back
 
 
+@pytest.mark.slow
 def test_an_interrupt_while_moving_the_outputs_puts_back_the_ones_moved(
     book: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

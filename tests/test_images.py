@@ -67,30 +67,35 @@ def epub_images(path: Path) -> list[str]:
 JPEG = png((800, 600), "JPEG")
 
 
+# Two builds (PDF and EPUB) each: the empty file in the inner loop, every case with -m slow.
 @pytest.mark.parametrize(
     ("name", "data", "problem"),
     [
-        (
+        pytest.param(
             "photo.png",
             b"these are not the pixels you are looking for",
             "is not a readable image (unknown or damaged format); export it again as PNG or JPEG",
+            marks=pytest.mark.slow,
         ),
-        (
+        pytest.param(
             "cut.jpg",
             JPEG[: len(JPEG) // 2],
             "is not a readable image (image file is truncated (5 bytes not processed)); "
             "export it again as PNG or JPEG",
+            marks=pytest.mark.slow,
         ),
         ("empty.png", b"", "is an empty file"),
-        (
+        pytest.param(
             "broken.svg",
             '<svg xmlns="http://www.w3.org/2000/svg"><rect',
             "is not a well-formed SVG file",
+            marks=pytest.mark.slow,
         ),
-        (
+        pytest.param(
             "page.svg",
             "<html><body>not a drawing</body></html>",
             "is not a readable image (unknown or damaged format)",
+            marks=pytest.mark.slow,
         ),
     ],
 )
@@ -108,6 +113,7 @@ def test_a_file_that_is_not_a_valid_image_is_left_out_with_one_line(
     assert build(book, "--strict")[0] == 1
 
 
+@pytest.mark.slow
 def test_a_png_named_jpg_is_carried_as_what_it_really_is(tmp_path: Path) -> None:
     book = make_book(tmp_path, "![A plank](plank.jpg)", {"plank.jpg": png((2400, 1600))})
     code, warnings = build(book, "--format", "pdf,epub")
@@ -200,6 +206,7 @@ def test_print_resolution_follows_the_print_layout() -> None:
     assert (round(width, 1), round(dpi)) == (79.4, 384)
 
 
+@pytest.mark.slow
 def test_an_image_too_coarse_for_print_warns_with_the_size_it_needs(tmp_path: Path) -> None:
     book = make_book(
         tmp_path,
@@ -269,6 +276,7 @@ def server() -> Iterator[ImageServer]:
         srv.server_close()
 
 
+@pytest.mark.slow
 def test_by_default_a_build_never_touches_the_network(tmp_path: Path, server: ImageServer) -> None:
     server.files["/squat.png"] = (200, png((2400, 1600)), {"Content-Type": "image/png"})
     book = make_book(
@@ -289,6 +297,7 @@ def test_by_default_a_build_never_touches_the_network(tmp_path: Path, server: Im
     assert epub_images(book / "out" / "book.epub") == []
 
 
+@pytest.mark.slow
 def test_allowed_remote_images_are_downloaded_once_and_packaged(
     tmp_path: Path, server: ImageServer
 ) -> None:
@@ -305,6 +314,7 @@ def test_allowed_remote_images_are_downloaded_once_and_packaged(
     assert pdf_image_count(book / "out" / "book.pdf") == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("path", "response", "problem"),
     [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 
 from guidebook.convert.tree import MAX_DEPTH, limit_depth, parse_fragment, text_of
@@ -34,6 +35,7 @@ def test_deep_quotes_build_with_a_warning(tmp_path: Path) -> None:
     assert "book.pdf" in out and "book.epub" in out
 
 
+@pytest.mark.slow
 def test_nesting_too_deep_for_markdown_is_an_error_not_a_crash(tmp_path: Path) -> None:
     content = tmp_path / "content"
     content.mkdir()

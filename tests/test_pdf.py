@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import EMOJI, Built, renderer_warnings
+from conftest import EMOJI, Built, book_params, renderer_warnings
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
@@ -260,7 +260,7 @@ def test_seedlike_first_chapter_is_page_1(seedlike_build: Built) -> None:
     assert r.page_labels[chapter_start_pages(seedlike_build)["Glute Bridge"]] == "1"
 
 
-@pytest.mark.parametrize("name", ["seedlike", "seeds"])
+@pytest.mark.parametrize("name", book_params("seedlike", "seeds"))
 def test_call_to_action_buttons_have_repaired_emoji(
     request: pytest.FixtureRequest, name: str
 ) -> None:
@@ -290,7 +290,7 @@ def test_call_to_action_buttons_are_links(seedlike_build: Built) -> None:
     } <= uris
 
 
-@pytest.mark.parametrize("name", ["seedlike", "withbook", "seeds"])
+@pytest.mark.parametrize("name", book_params("seedlike", "withbook", "seeds"))
 def test_metadata_box_replaces_the_bullets(request: pytest.FixtureRequest, name: str) -> None:
     built: Built = request.getfixturevalue(f"{name}_build")
     text = "\n".join(page_texts(built.pdf))

@@ -201,6 +201,7 @@ def test_every_rule_the_printables_draw_is_at_least_0_75_pt() -> None:
     assert "calc(var(--row) - 0.75pt)" in css and "#999 7.2mm, #999 7.5mm" in css
 
 
+@pytest.mark.slow
 def test_every_sample_exercise_has_one_sheet_of_one_page(sample_sheets: tuple[str, Path]) -> None:
     paper, folder = sample_sheets
     assert sorted(p.stem for p in folder.glob("*.pdf")) == EXERCISES
@@ -208,6 +209,7 @@ def test_every_sample_exercise_has_one_sheet_of_one_page(sample_sheets: tuple[st
         check_print_rules(path, paper)
 
 
+@pytest.mark.slow
 def test_long_exercises_are_condensed_onto_one_page(long_sheets: tuple[str, Path]) -> None:
     paper, folder = long_sheets
     assert len(list(folder.glob("*.pdf"))) == 4
@@ -217,6 +219,7 @@ def test_long_exercises_are_condensed_onto_one_page(long_sheets: tuple[str, Path
         assert "more in the handout" in text  # condensed, not spilled
 
 
+@pytest.mark.slow
 def test_a_sheet_holds_the_exercise_facts_and_the_form(sample_sheets: tuple[str, Path]) -> None:
     _paper, folder = sample_sheets
     text = " ".join(PdfReader(folder / "goblet-squat.pdf").pages[0].extract_text().split())
@@ -248,6 +251,7 @@ def test_a_sheet_holds_the_exercise_facts_and_the_form(sample_sheets: tuple[str,
         assert expected in text, expected
 
 
+@pytest.mark.slow
 def test_the_log_grid_rows_leave_room_to_write(sample_sheets: tuple[str, Path]) -> None:
     _paper, folder = sample_sheets
     found = glyphs(folder / "push-up.pdf")
@@ -260,6 +264,7 @@ def test_the_log_grid_rows_leave_room_to_write(sample_sheets: tuple[str, Path]) 
     assert len(numbers) >= 4 and min(gaps) >= 7 - 0.05, gaps
 
 
+@pytest.mark.slow
 def test_the_qr_code_reads_back_as_the_chapter_address(sample_sheets: tuple[str, Path]) -> None:
     _paper, folder = sample_sheets
     ((text, width),) = decoded_qr(folder / "goblet-squat.pdf")
@@ -267,6 +272,7 @@ def test_the_qr_code_reads_back_as_the_chapter_address(sample_sheets: tuple[str,
     assert width >= 19  # finder-pattern corners: the symbol itself prints 20.5 mm
 
 
+@pytest.mark.slow
 def test_a_video_address_wins_and_the_code_is_vector(long_sheets: tuple[str, Path]) -> None:
     _paper, folder = long_sheets
     ((text, _width),) = decoded_qr(folder / "long-3.pdf")
@@ -278,6 +284,7 @@ def test_a_video_address_wins_and_the_code_is_vector(long_sheets: tuple[str, Pat
     )
 
 
+@pytest.mark.slow
 def test_no_qr_code_without_an_address(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "plank.md").write_text(
@@ -292,6 +299,7 @@ def test_no_qr_code_without_an_address(tmp_path: Path) -> None:
 # --- roster, cache, parallel ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_roster_gives_one_named_sheet_per_athlete(sample: Path, tmp_path: Path) -> None:
     roster = tmp_path / "team.csv"
     roster.write_text("name,goblet squat\nAna Silva,40\nBo Chen,\n", encoding="utf-8")
@@ -310,6 +318,7 @@ def test_a_roster_gives_one_named_sheet_per_athlete(sample: Path, tmp_path: Path
     assert "Ana Silva" in text and "40" in text
 
 
+@pytest.mark.slow
 def test_unchanged_sheets_are_skipped_and_a_changed_one_is_redone(
     sample: Path, tmp_path: Path
 ) -> None:
@@ -326,6 +335,7 @@ def test_unchanged_sheets_are_skipped_and_a_changed_one_is_redone(
     assert [name for name in before if before[name] != after[name]] == ["plank.pdf"]
 
 
+@pytest.mark.slow
 def test_parallel_and_serial_rendering_give_the_same_sheets(sample: Path, tmp_path: Path) -> None:
     texts = {}
     for jobs in ("1", "2"):
@@ -349,6 +359,7 @@ def test_unknown_slugs_are_errors_with_a_suggestion(sample: Path, tmp_path: Path
 # --- handouts ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_handouts_are_one_standalone_pdf_per_chapter(sample: Path, tmp_path: Path) -> None:
     code, _, stderr = run_cli("handouts", "--out", tmp_path, "-q", cwd=sample)
     assert code == 0, stderr

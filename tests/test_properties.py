@@ -7,6 +7,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import MOJIBAKE
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +20,9 @@ from guidebook.convert.sanitize import sanitize
 from guidebook.convert.tree import parse_fragment, tidy_attributes, to_xhtml
 from guidebook.diagnostics import BookError, Reporter
 from guidebook.load import load_book
+
+# Hundreds of generated examples: run with the whole suite, not in the inner loop.
+pytestmark = pytest.mark.slow
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
 

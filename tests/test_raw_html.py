@@ -137,6 +137,7 @@ def chapter_xhtml(out: Path) -> etree._Element:
         return etree.fromstring(zf.read("EPUB/pasted.xhtml"))
 
 
+@pytest.mark.slow
 def test_the_epub_passes_epubcheck(pasted_book: Path) -> None:
     assert epubcheck_messages(pasted_book / "book.epub") == ()
 

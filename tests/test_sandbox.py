@@ -510,6 +510,7 @@ def build(root: Path, content: Path, *extra: object) -> Build:
     return Build(root, content, out, code, stderr)
 
 
+# The tests on this build (PDF, EPUB and HTML of every route, then scanned: seconds) are slow.
 @pytest.fixture(scope="module")
 def escapes(tmp_path_factory: pytest.TempPathFactory, server: Server) -> Build:
     """One book: the ordinary chapter, the control chapter and one chapter per route."""
@@ -552,6 +553,7 @@ def scanned(escapes: Build) -> Outputs:
 # --- the detector works ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_scanner_finds_the_control_marker_in_text_and_pixels(scanned: Outputs) -> None:
     found = scanned.where(CONTROL)
     assert any(w.startswith("pdf page") for w in found), "control text not seen in the PDF"
@@ -562,6 +564,7 @@ def test_the_scanner_finds_the_control_marker_in_text_and_pixels(scanned: Output
     assert "html images/control-control.png" in found
 
 
+@pytest.mark.slow
 def test_the_scanner_finds_a_canary_in_an_outside_file(escapes: Build) -> None:
     outside = escapes.root / "outside" / "md-image-relative"
     marker = canary("md-image-relative")
@@ -572,22 +575,26 @@ def test_the_scanner_finds_a_canary_in_an_outside_file(escapes: Build) -> None:
 # --- per route: no canary, the expected warning ------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_build_succeeds_with_every_route_in_it(escapes: Build) -> None:
     assert escapes.code == 0
     assert escapes.pdf.is_file() and escapes.epub.is_file() and escapes.html.is_dir()
 
 
+@pytest.mark.slow
 def test_every_route_reached_the_pdf(scanned: Outputs) -> None:
     """No route's markup swallowed the chapters after it, hiding them from the renderer."""
     shown = _squeeze("".join(scanned.texts.values()))
     assert [r.id for r in ROUTES if _squeeze(f"Route {r.id}") not in shown] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("route", FILE_ROUTES)
 def test_route_leaks_no_outside_file(route: Route, scanned: Outputs) -> None:
     assert scanned.where(canary(route.id)) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("route", REPORTED_ROUTES)
 def test_route_is_reported(route: Route, escapes: Build) -> None:
     assert route.report is not None
@@ -599,6 +606,7 @@ def test_route_is_reported(route: Route, escapes: Build) -> None:
     assert lines, f"no warning naming {route.reported_in!r} with {route.report!r}"
 
 
+@pytest.mark.slow
 def test_no_outside_canary_at_all(scanned: Outputs) -> None:
     """Catch-all: no canary of any route, under any name, anywhere."""
     assert scanned.where(CANARY_STEM) == []
@@ -607,11 +615,13 @@ def test_no_outside_canary_at_all(scanned: Outputs) -> None:
 # --- the network -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_build_made_no_network_connection(escapes: Build, server: Server) -> None:
     assert server.connections == []
     assert server.requests == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("route", NETWORK_ROUTES)
 def test_route_fetches_nothing(route: Route, escapes: Build, server: Server) -> None:
     assert [path for path in server.requests if path.startswith(f"/{route.id}/")] == []
@@ -670,6 +680,7 @@ def epub_documents(epub: Path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist() if n.endswith((".xhtml", ".opf", ".ncx"))}
 
 
+@pytest.mark.slow
 def test_the_pdf_has_no_attachment(escapes: Build, scanned: Outputs) -> None:
     reader = PdfReader(escapes.pdf)
     assert dict(reader.attachments) == {}
@@ -684,6 +695,7 @@ def test_the_pdf_has_no_attachment(escapes: Build, scanned: Outputs) -> None:
         assert not any(token in blob for blob in pdf_blobs), token
 
 
+@pytest.mark.slow
 def test_the_pdf_links_only_to_the_web_and_itself(escapes: Build, server: Server) -> None:
     actions = pdf_link_actions(escapes.pdf)
     assert {kind for kind, _uri in actions} <= {"/URI", "/GoTo"}
@@ -693,6 +705,7 @@ def test_the_pdf_links_only_to_the_web_and_itself(escapes: Build, server: Server
     assert f"{server.base('net-md-link')}/page" in uris
 
 
+@pytest.mark.slow
 def test_the_epub_and_html_link_to_no_file_or_script(escapes: Build, server: Server) -> None:
     documents = epub_documents(escapes.epub)
     documents["index.html"] = (escapes.html / "index.html").read_bytes()
@@ -701,6 +714,7 @@ def test_the_epub_and_html_link_to_no_file_or_script(escapes: Build, server: Ser
     assert values.count(f"{server.base('net-md-link')}/page") == 2  # control: EPUB and HTML
 
 
+@pytest.mark.slow
 def test_the_epub_holds_only_the_books_own_files(escapes: Build) -> None:
     slugs = {"bodyweight-squat", "control", *(r.id for r in ROUTES)}
     structure = {
@@ -726,6 +740,7 @@ def test_the_epub_holds_only_the_books_own_files(escapes: Build) -> None:
     assert foreign == []
 
 
+@pytest.mark.slow
 def test_the_html_folder_holds_only_the_books_own_files(escapes: Build) -> None:
     content, builtin = _digests(escapes.content), _digests(builtin_assets())
     content |= _clean_svg_digests(escapes.content)
@@ -743,6 +758,7 @@ def test_the_html_folder_holds_only_the_books_own_files(escapes: Build) -> None:
     assert foreign == []
 
 
+@pytest.mark.slow
 def test_etc_hostname_is_in_no_output(scanned: Outputs) -> None:
     """link-attachment-etc-hostname names the file the issue names; its content must not show."""
     try:
@@ -776,6 +792,7 @@ def test_a_chapter_symlinked_to_an_outside_file_is_not_read(tmp_path: Path) -> N
     assert scan(built.out).where(canary("chapter-symlink")) == []
 
 
+@pytest.mark.slow
 def test_a_folder_symlinked_to_an_outside_folder_is_not_read(tmp_path: Path) -> None:
     content = new_project(tmp_path)
     write_secrets(tmp_path / "outside" / "folder", canary("folder-symlink"))
@@ -812,6 +829,7 @@ def test_a_cover_outside_the_project_is_not_read(tmp_path: Path, cover: str, pro
     assert scan(built.out).where(canary("cover")) == []
 
 
+@pytest.mark.slow
 def test_allowed_remote_images_are_the_only_download_and_cannot_redirect_to_files(
     tmp_path: Path,
 ) -> None:
