@@ -187,7 +187,7 @@ def read_regular(path: Path, limit: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise NotReadable(0, "it is not a regular file (a device, pipe or folder)")
         if info.st_size > limit:
-            raise NotReadable(0, f"it is {info.st_size // 2**20} MB; at most {limit // 2**20} MB")
+            raise NotReadable(0, f"it is over {limit // 2**20} MB")
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(limit + 1)
         if len(data) > limit:
