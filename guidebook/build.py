@@ -1,9 +1,11 @@
-"""Orchestration only: load -> convert -> render each requested target, written atomically.
+"""Orchestration only: load and convert once, then render every requested target as one set.
 
-Every output is rendered into a staging folder inside --out and the set replaces the previous
-outputs only when all targets succeeded (and, under --strict, nothing warned), so a failed or
-interrupted build leaves the previous outputs untouched and no temporary files behind. The
-lock, the staging and the replacement are `writer.py`'s, shared with the printables.
+`build` reads top to bottom: the book is loaded and converted (`prepare`), the program and
+roster read when given, and each target (`targets.py`) renders into one staging folder inside
+--out. The set replaces the previous outputs only when every target succeeded (and, under
+--strict, nothing warned), so a failed or interrupted build leaves the previous outputs
+untouched and no temporary files behind (`writer.py`). Targets that print chosen chapters
+(handouts, sheets, cards) show only what the content says about those chapters.
 """
 
 from __future__ import annotations
@@ -11,49 +13,106 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
 
+from guidebook.cache import OutputCache
+from guidebook.contract import Output, Progress, RenderContext, Renderer
 from guidebook.convert import ImageOptions, convert_book
 from guidebook.convert.remote import RemoteImages
-from guidebook.diagnostics import Reporter, shorten
+from guidebook.diagnostics import BookError, Reporter, shorten
 from guidebook.load import load_book
 from guidebook.model import Edition, Paper, Target
 from guidebook.numbers import parse_whole
-from guidebook.render.document import PAPER_CSS
-from guidebook.render.epub import render_epub
-from guidebook.render.html import render_html
-from guidebook.render.pdf import render_pdf
-from guidebook.writer import MARKER as HTML_MARKER
-from guidebook.writer import MARKER_TEXT as MARKER_TEXT
-from guidebook.writer import Written, check_replaceable, output_folder
+from guidebook.printables.inputs import read_inputs
+from guidebook.targets import REGISTRY
+from guidebook.writer import Written, output_folder
 
 
 @dataclass(frozen=True)
-class BuildOptions:
+class BuildRequest:
     content_dir: Path
-    out_dir: Path
-    formats: tuple[Target, ...] = ("pdf", "epub")
-    paper: Paper | None = None
+    out_dir: Path = Path("build")
+    targets: tuple[Target, ...] = ("pdf", "epub")
+    paper: Paper | None = None  # default: the book's
     book_file: Path | None = None
     remote_images: bool = False  # --allow-remote-images: download http(s) images once
+    slugs: tuple[str, ...] = ()  # handouts and sheets of these chapters only
+    program: Path | None = None  # for session cards
+    roster: Path | None = None  # athletes: one sheet or card each
+    workers: int = 0  # printables' processes; 0: every core
 
 
-@dataclass(frozen=True)
-class Output:
-    path: Path
-    summary: str  # e.g. "42 pages"
-    seconds: float
+def build(
+    request: BuildRequest, reporter: Reporter, progress: Progress, written: Written | None = None
+) -> list[Output]:
+    """Every requested target from one load; `written` records what is in place if anything
+    fails on the way (for the closing message)."""
+    targets = [target for name, target in REGISTRY.items() if name in request.targets]
+    found = Reporter(sink=None)  # what the content says, shown once we know what is printed
+    try:
+        edition = prepare(request, found, progress, any(t.needs.print_images for t in targets))
+    except BookError:
+        _pass_on(found, reporter, unprinted=set())
+        reporter.check()
+        raise
+    when = build_time(reporter)
+    inputs = read_inputs(
+        edition, reporter, request.slugs, request.program, request.roster, request.workers
+    )
+    outputs: list[Output] = []
+    with output_folder(request.out_dir, reporter, written or Written()) as staging:
+        context = RenderContext(
+            edition,
+            inputs,
+            request.paper or edition.book.config.paper,
+            when,
+            request.out_dir,
+            staging,
+            reporter,
+            progress,
+        )
+        printed = {slug for target in targets for slug in target.chapters(context)}
+        unprinted = {d.chapter.path for d in edition.chapters if d.chapter.slug not in printed}
+        _pass_on(found, reporter, unprinted)
+        reporter.check()
+        for target in targets:
+            started = time.perf_counter()
+            progress(f"rendering {target.name}...")
+            made = _render(target, context)
+            seconds = time.perf_counter() - started
+            outputs += [replace(made[0], seconds=seconds)] if len(made) == 1 else made
+        reporter.check()  # --strict: renderer warnings fail the build before anything moves
+        staging.commit([output.path for output in outputs if not output.unchanged])
+        OutputCache.load(request.out_dir).remember(outputs)
+    return outputs
 
 
-Progress = Callable[[str], None]
-
-# Cheap targets first: an EPUB problem shows in seconds rather than after the long PDF render,
-# and the EPUB's working memory is reused by WeasyPrint instead of adding to its peak.
-RENDER_ORDER: tuple[Target, ...] = ("epub", "html", "pdf")
+def prepare(
+    request: BuildRequest, reporter: Reporter, progress: Progress, print_images: bool = True
+) -> Edition:
+    """Load and convert; raise BookError if the content has errors. With `print_images`,
+    images are checked against their printed size too."""
+    started = time.perf_counter()
+    book = load_book(request.content_dir, request.book_file, reporter)
+    reporter.check()
+    progress(
+        f"loaded {len(book.chapters)} chapters in {len(book.parts)} part(s) "
+        f"({time.perf_counter() - started:.2f} s)"
+    )
+    started = time.perf_counter()
+    images = ImageOptions(
+        remote=RemoteImages() if request.remote_images else None, for_print=print_images
+    )
+    edition = convert_book(book, reporter, images)
+    reporter.check()
+    progress(
+        f"converted {len(edition.chapters)} chapters, {len(edition.assets)} images "
+        f"({time.perf_counter() - started:.2f} s)"
+    )
+    return edition
 
 
 # The last second a zip entry (the EPUB) can be dated: its DOS timestamps end with 2107.
@@ -83,95 +142,26 @@ def build_time(reporter: Reporter) -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
 
 
-def prepare(
-    options: BuildOptions, reporter: Reporter, progress: Progress, for_print: bool | None = None
-) -> Edition:
-    """Load and convert; raise BookError if the content has errors.
-
-    `for_print` checks images against their printed size (default: when a PDF is wanted).
-    """
-    started = time.perf_counter()
-    book = load_book(options.content_dir, options.book_file, reporter)
-    reporter.check()
-    progress(
-        f"loaded {len(book.chapters)} chapters in {len(book.parts)} part(s) "
-        f"({time.perf_counter() - started:.2f} s)"
-    )
-    started = time.perf_counter()
-    images = ImageOptions(
-        remote=RemoteImages() if options.remote_images else None,
-        for_print="pdf" in options.formats if for_print is None else for_print,
-    )
-    edition = convert_book(book, reporter, images)
-    reporter.check()
-    progress(
-        f"converted {len(edition.chapters)} chapters, {len(edition.assets)} images "
-        f"({time.perf_counter() - started:.2f} s)"
-    )
-    return edition
+def _pass_on(found: Reporter, reporter: Reporter, unprinted: set[Path]) -> None:
+    """Pass on what the content said: errors always, warnings and notes unless they are about
+    a chapter no target prints."""
+    say = {"error": reporter.error, "warning": reporter.warning, "note": reporter.note}
+    for diagnostic in found.diagnostics:
+        if diagnostic.severity == "error" or diagnostic.path not in unprinted:
+            say[diagnostic.severity](diagnostic.message, diagnostic.path, diagnostic.line)
 
 
-def build_book(
-    options: BuildOptions, reporter: Reporter, progress: Progress, written: Written | None = None
-) -> list[Output]:
-    """Render every requested target into staging, then replace the previous outputs as a set
-    (`writer.py`); `written` records what is in place if anything fails on the way."""
-    edition = prepare(options, reporter, progress)
-    when = build_time(reporter)
-    paper = options.paper or edition.book.config.paper
-    name = edition.book.config.output
-    targets = sorted(options.formats, key=RENDER_ORDER.index)
-    finals = {t: options.out_dir / (name if t == "html" else f"{name}.{t}") for t in targets}
-    outputs: list[Output] = []
-    with output_folder(options.out_dir, reporter, written or Written()) as staging:
-        for target in targets:  # refuse before rendering, not after minutes of it
-            check_replaceable(options.out_dir, finals[target], target == "html", reporter)
-        reporter.check()
-        for target in targets:
-            started = time.perf_counter()
-            progress(f"rendering {target}...")
-            temp = staging.path_for(finals[target])
-            summary = _render(target, edition, temp, paper, when, reporter)
-            outputs.append(Output(finals[target], summary, time.perf_counter() - started))
-        reporter.check()  # --strict: renderer warnings fail the build before anything moves
-        staging.commit([output.path for output in outputs])
-    return outputs
-
-
-def _render(
-    target: Target,
-    edition: Edition,
-    temp: Path,
-    paper: Paper,
-    when: dt.datetime,
-    reporter: Reporter,
-) -> str:
-    """Write one target to `temp`; return its summary ("42 pages, A4")."""
+def _render(target: Renderer, context: RenderContext) -> list[Output]:
+    """The target's outputs; a mistake in a layout override is the user's, reported at its line."""
     try:
-        if target == "pdf":
-            result = render_pdf(edition, temp, paper, when, reporter)
-            return f"{result.pages} pages, {PAPER_CSS[paper]}"
-        if target == "epub":
-            return _chapters(render_epub(edition, temp, when))
-        summary = _chapters(render_html(edition, temp, paper, when))
-        (temp / HTML_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        return summary
+        return target.render(context)
     except jinja2.TemplateError as exc:
-        _layout_error(exc, reporter)
-        raise  # not reached: _layout_error raises BookError
-
-
-def _chapters(count: int) -> str:
-    return f"{count} chapter{'s' if count != 1 else ''}"
-
-
-def _layout_error(exc: jinja2.TemplateError, reporter: Reporter) -> None:
-    filename: str | None = getattr(exc, "filename", None)  # set on syntax errors only
-    line: int | None = getattr(exc, "lineno", None)
-    where = Path(filename) if filename else None
-    reporter.error(
-        f"layout: {exc.message or type(exc).__name__}; fix the template or remove the override",
-        where,
-        line,
-    )
-    reporter.check()
+        filename: str | None = getattr(exc, "filename", None)  # set on syntax errors only
+        line: int | None = getattr(exc, "lineno", None)
+        context.reporter.error(
+            f"layout: {exc.message or type(exc).__name__}; fix the template or remove the override",
+            Path(filename) if filename else None,
+            line,
+        )
+        context.reporter.check()
+        raise  # not reached: check raises BookError

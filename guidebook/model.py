@@ -15,8 +15,7 @@ from typing import Literal
 
 ChapterKind = Literal["exercise", "guide"]
 Paper = Literal["a4", "letter"]
-Target = Literal["pdf", "epub", "html"]
-TARGETS: tuple[Target, ...] = ("pdf", "epub", "html")
+Target = Literal["pdf", "epub", "html", "handout", "sheet", "card"]  # see targets.py
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,8 @@ def output_folder(out_dir: Path, reporter: Reporter, written: Written) -> Iterat
     try:
         with _locked(out_dir, reporter):
             _remove_stale_staging(out_dir)
-            staging = Staging(out_dir, out_dir / f"{STAGING_PREFIX}{secrets.token_hex(8)}", written)
+            root = out_dir / f"{STAGING_PREFIX}{secrets.token_hex(8)}"
+            staging = Staging(out_dir, root, written, reporter)
             os.mkdir(staging.root, 0o700)
             try:
                 yield staging
@@ -138,7 +139,16 @@ class Staging:
     out_dir: Path
     root: Path
     written: Written
+    reporter: Reporter
     keep: bool = False  # an undo failed: the folder holds previous outputs, do not remove it
+
+    def claim(self, finals: Sequence[Path], folder: bool = False) -> list[Path]:
+        """Where to render the outputs that go to `finals`; stop (BookError) before anything is
+        rendered when one of them may not be replaced (`check_replaceable`)."""
+        for final in finals:
+            check_replaceable(self.out_dir, final, folder, self.reporter)
+        self.reporter.check()
+        return [self.path_for(final) for final in finals]
 
     def path_for(self, final: Path) -> Path:
         """Where the output that goes to `final` is rendered (its folder is made)."""

@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from guidebook.diagnostics import display_path
 from guidebook.model import Asset
 from guidebook.render.fetcher import BASE_URL
-from guidebook.render.pdf import captured_warnings
+from guidebook.render.session import captured
 
 
 def files_under(folder: Path) -> dict[Path, bytes]:
@@ -78,11 +78,13 @@ def test_default_out_folder_is_build_in_the_working_directory(
     [
         (
             ["build", "--format", "bogus"],
-            "make_book: error: --format: unknown format 'bogus'; "
-            "choose from pdf, epub, html (comma-separated)",
+            "make_book: error: --targets: unknown target 'bogus'; "
+            "choose from epub, html, pdf, handout, sheet, card (comma-separated)",
         ),
-        (["build", "--format", "pdf,mobi"], "unknown format 'mobi'"),
-        (["build", "--format", ","], "unknown format ','"),
+        (["build", "--targets", "pdf,mobi"], "unknown target 'mobi'"),
+        (["build", "--format", ","], "unknown target ','"),
+        (["build", "--only", "squat"], "--only: only the handout and sheet targets print"),
+        (["build", "--targets", "cards"], "the card target needs a program: add --program FILE"),
         (["build", "--colour", "red"], "unrecognized arguments: --colour red"),
         (["build", "--paper", "a5"], "invalid choice: 'a5'"),
         (["publish"], "invalid choice: 'publish'"),
@@ -334,7 +336,7 @@ def test_renderer_messages_name_the_users_file_not_the_sandbox_address(tmp_path:
     source = tmp_path / "content" / "pic.png"
     assets = {"images/pic-pic.png": Asset("images/pic-pic.png", source, "image/png")}
     reporter = quiet_reporter()
-    with captured_warnings(reporter, assets):
+    with captured(reporter.warning, assets):
         logging.getLogger("weasyprint").error(
             "Failed to load image at %r: %s", f"{BASE_URL}images/pic-pic.png", "broken"
         )
@@ -358,7 +360,9 @@ def test_fixture_books_build_with_only_the_expected_warnings(
         "content/guides/guide-glute-training.md:64: " + SITE_LINK.format("deadlift-technique")
     ]
     assert warning_lines(withbook_build.stderr) == []
-    assert seedlike_build.stderr.splitlines()[-1].startswith("done, 1 warning (")
+    assert seedlike_build.stderr.splitlines()[-1].startswith(
+        "done: 2 written, 0 unchanged, 1 warning ("
+    )
 
 
 @pytest.mark.slow
@@ -413,7 +417,8 @@ def test_a_build_failing_at_any_stage_leaves_the_outputs_byte_identical(
     if name is not None and text is not None:
         (book / "content" / name).write_text(text, encoding="utf-8")
     if renderer is not None:
-        monkeypatch.setattr(f"guidebook.build.{renderer}", _fail_rendering(renderer))
+        module = renderer.removeprefix("render_")  # render_pdf lives in guidebook.render.pdf
+        monkeypatch.setattr(f"guidebook.render.{module}.{renderer}", _fail_rendering(renderer))
     strict = ["--strict"] if stage.startswith("strict") else []
     code, _, stderr = run_cli("build", *strict, "--out", "out", cwd=book)
     assert code == 1

@@ -355,7 +355,9 @@ def test_an_interrupt_while_rendering_leaves_everything_as_it_was(
     assert first == 0, err
     before = tree(book / "out")
     edit(book)
-    monkeypatch.setattr(f"guidebook.build.{renderer}", interrupting(how))
+    monkeypatch.setattr(
+        f"guidebook.render.{renderer.removeprefix('render_')}.{renderer}", interrupting(how)
+    )
     result, stdout, err = build(book, "epub,html")
     assert result == code
     assert err.splitlines()[-1] == f"make_book: {said}; no output was replaced"

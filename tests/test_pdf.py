@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from guidebook.diagnostics import Reporter
-from guidebook.render.pdf import captured_warnings
+from guidebook.render.session import captured
 
 FORBIDDEN = ("üî", "Ô∏", "\uf8ff", "**", "{{", "{%", "</", "&amp;")
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
@@ -385,7 +385,7 @@ def test_warning_guard_sees_weasyprint_records_while_the_renderer_mutes_them(
     weasyprint_log: logging.Handler,
 ) -> None:
     reporter = Reporter(sink=None)
-    with captured_warnings(reporter, {}):
+    with captured(reporter.warning, {}):
         logging.getLogger("weasyprint").warning("Ignored `colour: red` at 3:1, unknown property.")
     records = weasyprint_log.take()  # taken here, so the autouse guard has nothing left to flag
     assert [r.getMessage() for r in records] == ["Ignored `colour: red` at 3:1, unknown property."]

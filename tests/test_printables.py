@@ -190,7 +190,7 @@ def check_print_rules(path: Path, paper: str) -> None:
 
 def test_every_rule_the_printables_draw_is_at_least_0_75_pt() -> None:
     """Borders, and the rules drawn as gradient stripes, read off the stylesheet."""
-    css = (REPO / "assets" / "css" / "printable.css").read_text(encoding="utf-8")
+    css = (REPO / "assets" / "css" / "printables.css").read_text(encoding="utf-8")
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     widths = [
         float(n) * (1 if unit == "pt" else MM)

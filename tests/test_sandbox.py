@@ -49,7 +49,8 @@ from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, StreamObject
 
-from guidebook.build import HTML_MARKER, MARKER_TEXT
+from guidebook.writer import MARKER as HTML_MARKER
+from guidebook.writer import MARKER_TEXT
 from guidebook.imagefile import ImageProblem, inspect_image
 from guidebook.render.resources import builtin_assets
 

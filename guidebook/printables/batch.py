@@ -2,13 +2,12 @@
 
 Each job gets a content hash of everything its PDF depends on: the layouts and stylesheets, the
 fonts' names, the job's data, the bytes of the images it may load, the paper and guidebook's
-version. `<out>/.guidebook-cache.json` remembers the hash each output was written from; an
-output whose file exists and whose hash is unchanged is skipped. The rest is rendered by
-`-j N` worker processes (default: every core), each holding one warm `Renderer` for the whole
-batch; with one job or `-j 1` the work stays in this process.
+version. A job whose output is in place and was made from the same hash (`cache.py`) is
+skipped. The rest is rendered by `-j N` worker processes (default: every core), each holding
+one warm `Printer` for the whole batch; with one job or `-j 1` the work stays in this process.
 
-PDFs are rendered into the command's staging folder (`writer.py`); the command moves them into
-place, and only then does the cache remember them (`BatchRun.remember`).
+PDFs are rendered into the build's staging folder (`writer.py`); the build moves them into
+place, and only then does the cache remember them.
 
 Workers die with the command: they ignore Ctrl-C (the terminal sends it to the whole process
 group; the command itself stops them), the command kills them when it stops for any reason,
@@ -22,7 +21,6 @@ import concurrent.futures as futures
 import ctypes
 import ctypes.util
 import hashlib
-import json
 import multiprocessing
 import os
 import signal
@@ -35,20 +33,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from guidebook import __version__
+from guidebook.cache import OutputCache
 from guidebook.model import Paper
 from guidebook.printables.estimate import Estimate
-from guidebook.printables.render import SHEET, Job, Renderer, Result
+from guidebook.printables.render import SHEET, Job, Printer, Result
 from guidebook.render.resources import builtin_assets
 from guidebook.render.sandbox import MAX_LAYOUT_BYTES
-from guidebook.text import MAX_TEXT_BYTES, NotReadable, read_regular
-
-CACHE_FILE = ".guidebook-cache.json"
+from guidebook.text import read_regular
 
 
 @dataclass(frozen=True)
 class Batch:
     jobs: tuple[Job, ...]
-    out_dir: Path
     layout_folders: tuple[Path, ...]
     paper: Paper
     workers: int = 0  # 0: every core
@@ -56,37 +52,20 @@ class Batch:
     def processes(self, jobs: int) -> int:
         return max(1, min(self.workers or cores(), jobs))
 
-    def run(self, stage: Callable[[Path], Path]) -> BatchRun:
+    def run(self, stage: Callable[[Path], Path], cache: OutputCache) -> list[Result]:
         """Render every job whose output is not fresh to `stage(output)`; results name the
-        final outputs."""
-        cache = _Cache.load(self.out_dir)
+        final outputs and carry the key they were made from."""
         base = _base_hash(self.layout_folders, self.paper)
-        keys = {job.output: _job_hash(base, job) for job in self.jobs}
-        todo = [job for job in self.jobs if not cache.fresh(job.output, keys[job.output])]
-        results = {job.output: Result(job.output, skipped=True) for job in self.jobs}
+        results = {}
+        for job in self.jobs:
+            key = _job_hash(base, job)
+            results[job.output] = Result(job.output, key=key, skipped=cache.fresh(job.output, key))
+        todo = [job for job in self.jobs if not results[job.output].skipped]
         staged = [replace(job, output=stage(job.output)) for job in todo]
-        for job, result in zip(
-            todo, _render_all(staged, self.layout_folders, self.paper, self.workers), strict=True
-        ):
-            result.output = job.output
-            results[job.output] = result
-        return BatchRun([results[job.output] for job in self.jobs], cache, keys)
-
-
-@dataclass
-class BatchRun:
-    results: list[Result]
-    cache: _Cache
-    keys: dict[Path, str]
-
-    def remember(self) -> None:
-        """Record the outputs now in place (call after they were moved there)."""
-        for result in self.results:
-            if not result.skipped:
-                self.cache.entries[_key(self.cache.path.parent, result.output)] = self.keys[
-                    result.output
-                ]
-        self.cache.save()
+        rendered = _render_all(staged, self.layout_folders, self.paper, self.workers)
+        for job, result in zip(todo, rendered, strict=True):
+            results[job.output] = replace(result, output=job.output, key=results[job.output].key)
+        return [results[job.output] for job in self.jobs]
 
 
 def cores() -> int:
@@ -97,7 +76,7 @@ def _render_all(
     jobs: Sequence[Job], folders: tuple[Path, ...], paper: Paper, workers: int
 ) -> Iterable[Result]:
     workers = min(workers or cores(), len(jobs))
-    renderer = Renderer(folders, paper)
+    renderer = Printer(folders, paper)
     if workers <= 1:
         return [renderer.render(job) for job in jobs]
     # Measured once here rather than in every worker (only sheets use them).
@@ -132,7 +111,7 @@ def _kill_workers(pool: futures.ProcessPoolExecutor) -> None:
         process.join(5)
 
 
-_WORKER: Renderer | None = None
+_WORKER: Printer | None = None
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -146,7 +125,7 @@ def _start_worker(
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, forked with us
     _die_with(parent)
-    _WORKER = Renderer(folders, paper, budgets)
+    _WORKER = Printer(folders, paper, budgets)
 
 
 def _die_with(parent: int) -> None:
@@ -175,47 +154,6 @@ def _watch_parent(parent: int) -> None:
 def _render_in_worker(job: Job) -> Result:
     assert _WORKER is not None, "worker not started"
     return _WORKER.render(job)
-
-
-# --- the content-hash cache ----------------------------------------------------------------
-
-
-@dataclass
-class _Cache:
-    path: Path
-    entries: dict[str, str]
-
-    @classmethod
-    def load(cls, out_dir: Path) -> _Cache:
-        path = out_dir / CACHE_FILE
-        try:  # a link or a huge file here came from someone else: start afresh
-            if path.is_symlink():
-                raise NotReadable(0, "a link")
-            entries = json.loads(read_regular(path, MAX_TEXT_BYTES).decode("utf-8"))
-        except (OSError, ValueError):
-            entries = {}
-        if not isinstance(entries, dict):
-            entries = {}
-        return cls(path, {str(k): str(v) for k, v in entries.items()})
-
-    def fresh(self, output: Path, key: str) -> bool:
-        return output.is_file() and self.entries.get(_key(self.path.parent, output)) == key
-
-    def save(self) -> None:
-        """Write through a new file of our own, never through a link someone left at either
-        name: the temporary file is created exclusively and the rename replaces a link itself."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_suffix(".tmp")
-        if os.path.lexists(temp):
-            os.unlink(temp)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-        with os.fdopen(os.open(temp, flags, 0o644), "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(self.entries, indent=0, sort_keys=True))
-        os.replace(temp, self.path)
-
-
-def _key(out_dir: Path, output: Path) -> str:
-    return os.path.relpath(output, out_dir)
 
 
 def _base_hash(folders: tuple[Path, ...], paper: Paper) -> str:

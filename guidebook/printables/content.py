@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 from lxml import etree
@@ -35,13 +35,15 @@ class ExerciseSheet:
     link_label: str | None  # "Video" or "Web page"
 
 
-def exercise_sheets(edition: Edition, reporter: Reporter) -> dict[str, ExerciseSheet]:
-    """Every exercise chapter of the book as sheet content, by slug."""
+def exercise_sheets(
+    edition: Edition, reporter: Reporter, only: Collection[str] | None = None
+) -> dict[str, ExerciseSheet]:
+    """The exercise chapters of the book (`only` those, when given) as sheet content, by slug."""
     assets = {asset.name: asset for asset in edition.assets}
     return {
         doc.chapter.slug: _sheet(doc, edition.book.config, assets, reporter)
         for doc in edition.chapters
-        if doc.chapter.kind == "exercise"
+        if doc.chapter.kind == "exercise" and (only is None or doc.chapter.slug in only)
     }
 
 

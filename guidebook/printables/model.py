@@ -66,3 +66,7 @@ class Program:
     units: Units
     round_to: float  # loads computed from 1RM are rounded to this step
     sessions: tuple[Session, ...]
+
+
+# An athlete (None: no roster) and the folder of their files ("" without a roster).
+Person = tuple[Athlete | None, str]

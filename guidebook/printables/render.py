@@ -1,8 +1,8 @@
-"""Render printables: a warm renderer per process, and the one-page fitting loop.
+"""Render printables: a warm printer per process, and the one-page fitting loop.
 
-A `Renderer` keeps what is costly to set up and the same for every sheet: WeasyPrint's font
-configuration (fonts are loaded once), the parsed stylesheets and the Jinja2 environment. A
-batch of 200 sheets then costs 200 layouts, not 200 start-ups.
+A `Printer` keeps what is costly to set up and the same for every sheet: the WeasyPrint session
+(fonts loaded once, stylesheets parsed once; `render/session.py`) and the Jinja2 environment.
+A batch of 200 sheets then costs 200 layouts, not 200 start-ups.
 
 Sheets and cards must be exactly one page. A job that asks to fit is rendered at the first of
 the `FITS` that gives one page: each step sets the type smaller, the log grid shorter (never
@@ -13,32 +13,22 @@ blocks of the form cover it down to the last one, so it fills whatever room is l
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from guidebook.model import Asset, Paper
 from guidebook.printables.content import ExerciseSheet, sheet_parts
 from guidebook.printables.estimate import Estimate, first_fitting
 from guidebook.printables.qr import QrCode, find_placeholder, finisher
-from guidebook.render.fetcher import BASE_URL, SandboxFetcher
-from guidebook.render.pdf import weasyprint_logs_to
-from guidebook.render.resources import builtin_assets, sandboxed_env, static_assets
+from guidebook.render.resources import sandboxed_env, static_assets
+from guidebook.render.session import PAPERS, Session, captured
 
-PAPER_SIZE = {"a4": "A4", "letter": "Letter"}
-SHEET = "print/sheet.html.j2"
-STYLESHEETS = {"printable": ("printable.css",), "handout": ("base.css", "pdf.css", "handout.css")}
+SHEET = "printables/sheet.html.j2"
 PX_PER_MM = 96 / 25.4
-# Margins that centre the 184 x 253 mm box (inside 210 x 279 with 12.7 mm around) on the paper;
-# the box's bottom 6 mm are the footer's (a fixed element), so the flow stops above them.
-PAGE_MARGINS = {"a4": "22mm 13mm 28mm", "letter": "13.2mm 15.95mm 19.2mm"}
 
 
 @dataclass(frozen=True)
@@ -89,9 +79,12 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     skipped: bool = False  # unchanged since the last run (content-hash cache)
+    key: str | None = None  # the content hash it is made from (`batch.py`)
 
 
-class Renderer:
+class Printer:
+    """Renders jobs one after the other in one warm session (one per process)."""
+
     def __init__(
         self,
         layout_folders: tuple[Path, ...],
@@ -99,54 +92,33 @@ class Renderer:
         budgets: list[tuple[Estimate, float]] | None = None,
     ) -> None:
         self.paper = paper
-        self.fonts = FontConfiguration()
+        self.session = Session()
         self.env = sandboxed_env(layout_folders)
         self._sheet_budgets = budgets  # measured on first use unless given
-        self.static = {a.name: a for a in static_assets("pdf")}
-        css = builtin_assets() / "css"
-        self.static["css/printable.css"] = Asset(
-            "css/printable.css", css / "printable.css", "text/css"
-        )
-        self._parsed: dict[str, list[CSS]] = {}
-
-    def stylesheets(self, kind: str) -> list[CSS]:
-        """The parsed stylesheets of one kind of printable, parsed on first use: a worker that
-        only prints sheets never loads the book's text fonts for handouts."""
-        if kind not in self._parsed:
-            css = builtin_assets() / "css"
-            fetcher = SandboxFetcher(self.static)
-            self._parsed[kind] = [
-                CSS(
-                    string=(css / sheet).read_text(encoding="utf-8"),
-                    base_url=f"{BASE_URL}css/{sheet}",
-                    url_fetcher=fetcher,
-                    font_config=self.fonts,
-                )
-                for sheet in STYLESHEETS[kind]
-            ]
-        return self._parsed[kind]
+        self.static = {a.name: a for a in (*static_assets("handout"), *static_assets("printables"))}
 
     def render(self, job: Job) -> Result:
         result = Result(job.output)
-        with _captured(result.warnings):
+        assets = {**self.static, **{a.name: a for a in job.assets}}
+        refused: list[str] = []
+        with captured(lambda message, _path: result.warnings.append(message), assets):
             try:
-                self._render(job, result)
+                self._render(job, result, _Layouts(self, assets, refused))
             except (jinja2.TemplateError, OSError, ValueError) as exc:
                 result.error = f"{type(exc).__name__}: {exc}"
+        result.warnings.extend(f"refused to load '{url}'" for url in dict.fromkeys(refused))
         return result
 
-    def _render(self, job: Job, result: Result) -> None:
+    def _render(self, job: Job, result: Result, layouts: _Layouts) -> None:
         fits: tuple[Fit, ...] = FITS if job.one_page else (Fit(),)
-        assets = {**self.static, **{a.name: a for a in job.assets}}
-        fetcher = SandboxFetcher(assets)
         context = {
             **job.context,
-            "paper": PAPER_SIZE[self.paper],
-            "margins": PAGE_MARGINS[self.paper],
+            "paper": PAPERS[self.paper].css,
+            "margins": PAPERS[self.paper].form_margins,
             "qr": QrCode(job.qr) if job.qr else None,
         }
         template = self.env.get_template(job.template)
-        sheets = self._sheets(job)
+        kind = "printables" if job.one_page else "handout"
         if job.template == SHEET and job.one_page:
             sheet = job.context["sheet"]
             start = first_fitting(sheet.groups, sheet.watch_for, self.budgets())
@@ -154,7 +126,7 @@ class Renderer:
                 start -= 1  # before leaving lines out, make sure the estimate was not pessimistic
             fits = fits[start:]
         for fit in fits:
-            document = self._layout(template, context, fit, fetcher, sheets)
+            document = layouts.make(template, context, fit, kind)
             if len(document.pages) == 1 or not job.one_page:
                 qr, where = context["qr"], find_placeholder(document.pages[0])
                 job.output.parent.mkdir(parents=True, exist_ok=True)  # in the staging folder
@@ -164,8 +136,7 @@ class Renderer:
                 result.pages, result.fit = len(document.pages), fit
                 break
         else:
-            result.error = self._too_long(job, template, context, len(document.pages), fetcher)
-        result.warnings.extend(f"refused to load '{url}'" for url in fetcher.refused)
+            result.error = self._too_long(job, template, context, len(document.pages), layouts)
 
     def _too_long(
         self,
@@ -173,7 +144,7 @@ class Renderer:
         template: jinja2.Template,
         context: Mapping[str, Any],
         pages: int,
-        fetcher: SandboxFetcher,
+        layouts: _Layouts,
     ) -> str:
         """Why a one-page job does not fit: on a sheet, the first part whose removal alone
         makes it fit at the smallest setting (tried only now that it failed), else the
@@ -182,15 +153,12 @@ class Renderer:
         parts = sheet_parts(job.context["sheet"]) if job.template == SHEET else []
         for part in parts:
             trial = {**context, "sheet": part.without}
-            if len(self._layout(template, trial, FITS[-1], fetcher, self._sheets(job)).pages) == 1:
+            if len(layouts.make(template, trial, FITS[-1], "printables").pages) == 1:
                 return f"{problem}: {part.what} is too long; {part.advice}"
         if parts:
             longest = max(parts, key=lambda part: part.size)
             return f"{problem}: its text is too long, {longest.what} most of all; {job.too_long}"
         return f"{problem}; {job.too_long}"
-
-    def _sheets(self, job: Job) -> list[CSS]:
-        return self.stylesheets("printable" if job.one_page else "handout")
 
     def budgets(self) -> list[tuple[Estimate, float]]:
         """Per density: the height left for the checklist row on a sheet (measured once)."""
@@ -212,33 +180,37 @@ class Renderer:
                 "one_rm": None,
                 "book_title": "Probe",
                 "language": "en",
-                "paper": PAPER_SIZE[self.paper],
-                "margins": PAGE_MARGINS[self.paper],
+                "paper": PAPERS[self.paper].css,
+                "margins": PAPERS[self.paper].form_margins,
                 "qr": QrCode(probe.link or ""),
             }
             template = self.env.get_template(SHEET)
-            fetcher = SandboxFetcher(self.static)
+            layouts = _Layouts(self, self.static, [])
             self._sheet_budgets = []
             for fit in FITS:
-                page = self._layout(template, context, fit, fetcher, self.stylesheets("printable"))
+                page = layouts.make(template, context, fit, "printables")
                 budget = _spare_mm(page.pages[0]) + _box_height_mm(page.pages[0], "body")
                 self._sheet_budgets.append(
                     (Estimate(min(fit.density, 3), fit.cues, fit.mistakes), budget)
                 )
         return self._sheet_budgets
 
-    def _layout(
-        self,
-        template: jinja2.Template,
-        context: Mapping[str, Any],
-        fit: Fit,
-        fetcher: SandboxFetcher,
-        sheets: list[CSS],
+
+@dataclass(frozen=True)
+class _Layouts:
+    """Lays out one job's attempts, with the files it may load; collects what was refused."""
+
+    printer: Printer
+    assets: Mapping[str, Asset]
+    refused: list[str]
+
+    def make(
+        self, template: jinja2.Template, context: Mapping[str, Any], fit: Fit, kind: str
     ) -> Any:
         html = template.render(**context, fit=fit)
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-            stylesheets=sheets, font_config=self.fonts
-        )
+        document, fetcher = self.printer.session.layout(html, self.assets, kind)
+        self.refused.extend(fetcher.refused)
+        return document
 
 
 def _flow_boxes(page: Any) -> list[Any]:
@@ -264,18 +236,3 @@ def _box_height_mm(page: Any, css_class: str) -> float:
         if css_class in (box.element.get("class") or "").split():
             return float(box.margin_height()) / PX_PER_MM
     return 0.0
-
-
-class _Collect(logging.Handler):
-    def __init__(self, sink: list[str]) -> None:
-        super().__init__(logging.WARNING)
-        self.sink = sink
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage().splitlines()[0].rstrip(": ")
-        if "guidebook refused" not in message:
-            self.sink.append(f"PDF renderer: {message}")
-
-
-def _captured(sink: list[str]) -> AbstractContextManager[None]:
-    return weasyprint_logs_to(_Collect(sink))

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from guidebook.model import Asset, Edition, Paper
 from guidebook.render.context import BookView, book_view
 from guidebook.render.resources import STYLESHEETS, static_assets, template_env
-
-PAPER_CSS = {"a4": "A4", "letter": "Letter"}
+from guidebook.render.session import PAPERS
 
 
 @dataclass(frozen=True)
@@ -20,8 +19,9 @@ class BookDocument:
 
 
 def book_document(
-    edition: Edition, paper: Paper, when: dt.datetime, target: str = "pdf"
+    edition: Edition, paper: Paper, when: dt.datetime, kind: str = "pdf"
 ) -> BookDocument:
+    """The book as one HTML document for `kind` (pdf or html), and the files it may load."""
     view = book_view(edition, when.date())
     cfg = edition.book.config
     html = (
@@ -30,10 +30,10 @@ def book_document(
         .render(
             book=view,
             created=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            stylesheets=STYLESHEETS[target],
-            paper=PAPER_CSS[paper],
+            stylesheets=STYLESHEETS[kind],
+            paper=PAPERS[paper].css,
             chapter_start=cfg.chapter_start,
         )
     )
-    assets = {a.name: a for a in (*static_assets(target), *edition.assets)}
+    assets = {a.name: a for a in (*static_assets(kind), *edition.assets)}
     return BookDocument(html, view, assets)

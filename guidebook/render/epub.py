@@ -22,6 +22,7 @@ from pathlib import Path
 import jinja2
 from ebooklib import epub
 
+from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.convert.tree import parse_fragment, to_xhtml
 from guidebook.imagefile import inspect_image
 from guidebook.model import ChapterDoc, Edition
@@ -47,8 +48,22 @@ ACCESSIBILITY = (
 )
 
 
-def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
-    """Write the EPUB to `target`; return the number of chapters."""
+class EpubTarget(Renderer):
+    name = "epub"
+    needs = Needs()
+
+    def render(self, context: RenderContext) -> list[Output]:
+        final = context.out_dir / f"{context.edition.book.config.output}.epub"
+        (path,) = context.staging.claim([final])
+        return [Output(final, chapter_count(render_epub(context.edition, path, context.when)))]
+
+
+def chapter_count(count: int) -> str:
+    return f"{count} chapter{'s' if count != 1 else ''}"
+
+
+def render_epub(edition: Edition, path: Path, when: dt.datetime) -> int:
+    """Write the EPUB to `path`; return the number of chapters."""
     files = {i: f"{doc.chapter.anchor}.xhtml" for doc in edition.chapters for i in doc.ids}
     view = book_view(edition, when.date(), body_of=lambda doc: _retarget(doc, files))
     env = template_env(edition.book)
@@ -122,7 +137,7 @@ def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
         {"href": first, "title": "Start of content", "type": "bodymatter"},
     ]
     epub.write_epub(
-        str(target),
+        str(path),
         book,
         {
             "raise_exceptions": True,
@@ -133,7 +148,7 @@ def render_epub(edition: Edition, target: Path, when: dt.datetime) -> int:
             "play_order": {"enabled": False},
         },
     )
-    _normalise_zip(target, when)
+    _normalise_zip(path, when)
     return len(view.chapters)
 
 

@@ -59,20 +59,23 @@ def sandboxed_env(folders: tuple[Path, ...]) -> jinja2.Environment:
     return env
 
 
+# The stylesheets of each kind of document, in cascade order.
 STYLESHEETS = {
     "pdf": ("css/base.css", "css/pdf.css"),
     "html": ("css/base.css", "css/pdf.css"),
     "epub": ("css/base.css", "css/epub.css"),
+    "handout": ("css/base.css", "css/pdf.css", "css/handout.css"),
+    "printables": ("css/printables.css",),  # form sheets and session cards
 }
 
 FONT_MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf"}
 
 
-def static_assets(target: str) -> tuple[Asset, ...]:
-    """Stylesheets and, for print targets, the fonts they load."""
+def static_assets(kind: str) -> tuple[Asset, ...]:
+    """Stylesheets and, for print kinds (all but the EPUB), the fonts they load."""
     root = builtin_assets()
-    assets = [Asset(name, root / name, "text/css") for name in STYLESHEETS[target]]
-    if target in ("pdf", "html"):
+    assets = [Asset(name, root / name, "text/css") for name in STYLESHEETS[kind]]
+    if kind != "epub":
         assets.extend(
             Asset(f"fonts/{font.name}", font, FONT_MEDIA_TYPES[font.suffix])
             for font in sorted((root / "fonts").iterdir())

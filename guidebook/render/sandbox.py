@@ -57,23 +57,32 @@ class LayoutLoader(jinja2.BaseLoader):
                 "name layouts relative to a layouts folder, without '..'",
             )
         for folder in self.folders:
-            path = folder.joinpath(*pieces)
-            if not os.path.lexists(path):
-                continue
-            _refuse_links(folder, pieces)
-            try:
-                data = read_regular(path, MAX_LAYOUT_BYTES)
-                source = data.decode("utf-8")
-            except (NotReadable, UnicodeDecodeError) as exc:
-                reason = exc.strerror if isinstance(exc, NotReadable) else "it is not UTF-8"
-                raise jinja2.TemplateError(
-                    f"the layout '{template}' cannot be used: {reason}"
-                ) from None
-            return source, str(path), lambda: False
+            for name in _spellings(pieces):
+                if os.path.lexists(folder.joinpath(*name)):
+                    return _read(folder, name, template), str(folder.joinpath(*name)), lambda: False
         looked_in = ", ".join(str(folder) for folder in self.folders)
         raise jinja2.TemplateNotFound(
             template, f"the layout '{template}' is in none of the layout folders ({looked_in})"
         )
+
+
+# Layout folders renamed since a release: a book's override under the old name still counts.
+RENAMED_FOLDERS = {"printables": "print"}
+
+
+def _spellings(pieces: list[str]) -> list[list[str]]:
+    """The names a layout may have in one folder: its own, then the old folder's."""
+    old = RENAMED_FOLDERS.get(pieces[0]) if pieces else None
+    return [pieces, [old, *pieces[1:]]] if old else [pieces]
+
+
+def _read(folder: Path, pieces: list[str], template: str) -> str:
+    _refuse_links(folder, pieces)
+    try:
+        return read_regular(folder.joinpath(*pieces), MAX_LAYOUT_BYTES).decode("utf-8")
+    except (NotReadable, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, NotReadable) else "it is not UTF-8"
+        raise jinja2.TemplateError(f"the layout '{template}' cannot be used: {reason}") from None
 
 
 def _refuse_links(folder: Path, pieces: list[str]) -> None:

@@ -1,0 +1,70 @@
+"""Running printables: a target's jobs rendered as one batch into the build's staging folder.
+
+Every output is claimed first (the writer refuses a path it may not replace before anything is
+rendered), then the batch renders what changed (`batch.py`); each job's warnings and errors
+are reported against its chapter or program file. One failed PDF fails the build, so nothing
+is moved into place (`writer.py`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from collections.abc import Mapping, Sequence
+
+from guidebook.cache import OutputCache
+from guidebook.contract import Output, RenderContext
+from guidebook.filenames import file_stem, unique_stems
+from guidebook.printables.batch import Batch
+from guidebook.printables.render import Job
+from guidebook.render.resources import layout_folders
+
+
+def run_jobs(jobs: Sequence[Job], context: RenderContext, what: str) -> list[Output]:
+    """Render `jobs` (PDFs of one kind, `what`: "sheets") into staging; one Output each."""
+    context.staging.claim([job.output for job in jobs])
+    batch = Batch(
+        tuple(jobs), layout_folders(context.edition.book), context.paper, context.inputs.workers
+    )
+    context.progress(f"rendering {len(jobs)} {what}...")
+    started = time.perf_counter()
+    results = batch.run(context.staging.path_for, OutputCache.load(context.out_dir))
+    seconds = time.perf_counter() - started
+    rendered = [r for r in results if not r.skipped]
+    context.progress(
+        f"rendered {len(rendered)} {what} in {seconds:.2f} s "
+        f"({len(rendered) / max(seconds, 1e-9):.1f} per second, "
+        f"{batch.processes(len(rendered))} process(es)); "
+        f"{len(results) - len(rendered)} unchanged"
+    )
+    for job, result in zip(jobs, results, strict=True):
+        for warning in result.warnings:
+            context.reporter.warning(f"{job.label}: {warning}", job.source)
+        if result.error:
+            context.reporter.error(f"{job.label}: {result.error}", job.source)
+    return [
+        Output(r.output, f"{r.pages} page{'s' * (r.pages > 1)}", unchanged=r.skipped, key=r.key)
+        for r in results
+    ]
+
+
+def choose(
+    context: RenderContext, known: Mapping[str, object] | Sequence[str], what: str
+) -> list[str]:
+    """The chapters asked for (`context.inputs.slugs`), or every one `known`; an unknown slug
+    is an error with a did-you-mean."""
+    wanted = context.inputs.slugs
+    if not wanted:
+        return list(known)
+    for slug in wanted:
+        if slug not in known:
+            close = difflib.get_close_matches(slug, list(known), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            context.reporter.error(f"no {what} with the slug '{slug}'{hint}")
+    context.reporter.check()
+    return list(dict.fromkeys(wanted))
+
+
+def file_stems(slugs: Sequence[str], fallback: str) -> dict[str, str]:
+    """Each slug's file name: safe and distinct (see filenames.py)."""
+    return dict(zip(slugs, unique_stems([file_stem(s, fallback) for s in slugs]), strict=True))

@@ -1,0 +1,118 @@
+"""One WeasyPrint session per process: everything every PDF target shares.
+
+- **Paper**: the one table of paper sizes (`PAPERS`): the CSS page size, and the margins that
+  centre a one-page form on it.
+- **Fonts** are loaded once (`FontConfiguration`) and **stylesheets** parsed once per kind, so
+  a batch of 200 sheets costs 200 layouts, not 200 start-ups.
+- **Loading** goes through the sandboxed fetcher only (`fetcher.py`): the document's own files.
+- **Logs**: WeasyPrint logs problems instead of raising them; `captured` turns each record
+  into a warning naming the user's file rather than the sandbox's address for it.
+
+The book's PDF links its stylesheets from the document (the HTML target is that document);
+handouts, sheets and cards pass the parsed ones (`Session.layout(..., kind=...)`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from guidebook.diagnostics import display_path
+from guidebook.model import Asset, Paper
+from guidebook.render.fetcher import BASE_URL, SandboxFetcher
+from guidebook.render.resources import STYLESHEETS, static_assets
+
+
+@dataclass(frozen=True)
+class PaperSize:
+    css: str  # the CSS `size` keyword, also how summaries name it: "A4"
+    form_margins: str  # centre a 184 x 253 mm form (inside 210 x 279 with 12.7 mm around)
+
+
+PAPERS: dict[Paper, PaperSize] = {
+    "a4": PaperSize("A4", "22mm 13mm 28mm"),
+    "letter": PaperSize("Letter", "13.2mm 15.95mm 19.2mm"),
+}
+
+Say = Callable[[str, Path | None], None]  # a warning and the user's file it is about
+
+
+class Session:
+    """Fonts and parsed stylesheets, kept for every layout this process makes."""
+
+    def __init__(self) -> None:
+        self.fonts = FontConfiguration()
+        self._parsed: dict[str, list[CSS]] = {}
+
+    def stylesheets(self, kind: str) -> list[CSS]:
+        """The stylesheets of one kind (`resources.STYLESHEETS`), parsed on first use: a worker
+        that prints only sheets never loads the book's text fonts."""
+        if kind not in self._parsed:
+            assets = {a.name: a for a in static_assets(kind)}
+            fetcher = SandboxFetcher(assets)
+            self._parsed[kind] = [
+                CSS(
+                    string=assets[name].read().decode("utf-8"),
+                    base_url=BASE_URL + name,
+                    url_fetcher=fetcher,
+                    font_config=self.fonts,
+                )
+                for name in STYLESHEETS[kind]
+            ]
+        return self._parsed[kind]
+
+    def layout(
+        self, html: str, assets: Mapping[str, Asset], kind: str | None = None
+    ) -> tuple[Any, SandboxFetcher]:
+        """Lay out `html`, which may load `assets` and nothing else; with `kind`, styled by
+        that kind's stylesheets, else by those the document links. Returns the WeasyPrint
+        document and the fetcher (its `refused` lists what the document asked for in vain)."""
+        fetcher = SandboxFetcher(assets)
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+            stylesheets=self.stylesheets(kind) if kind else None, font_config=self.fonts
+        )
+        return document, fetcher
+
+
+# A file WeasyPrint names in a message, as the sandbox serves it: BASE_URL + the asset's name.
+_SANDBOX_URL = re.compile(re.escape(BASE_URL) + r"([^'\"\s]+)")
+
+
+class _Capture(logging.Handler):
+    def __init__(self, say: Say, assets: Mapping[str, Asset]) -> None:
+        super().__init__(logging.WARNING)
+        self.say = say
+        self.assets = assets
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().splitlines()[0].rstrip(": ")
+        if "guidebook refused" in message:
+            return  # the target reports refusals once, with the URL (`SandboxFetcher.refused`)
+        path = None
+        if (match := _SANDBOX_URL.search(message)) and (asset := self.assets.get(match[1])):
+            path = asset.source
+            message = message.replace(match[0], display_path(path))
+        self.say(f"PDF renderer: {message}", path)
+
+
+@contextmanager
+def captured(say: Say, assets: Mapping[str, Asset]) -> Iterator[None]:
+    """While the block runs, WeasyPrint's warnings go to `say` alone (not to the console)."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Capture(say, assets)
+    old_propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old_propagate
