@@ -7,9 +7,7 @@ raw here and resolved by `load`, which knows the chapters.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -263,22 +261,3 @@ def _cover(value: str | None, book_file: Path, line: int | None, reporter: Repor
             line,
         )
     return path
-
-
-def identifier(config: BookConfig) -> str:
-    """The configured identifier, or a stable UUID from the title and authors."""
-    if config.identifier:
-        return config.identifier
-    seed = "guidebook:" + config.title + ":" + ",".join(config.authors)
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
-
-
-def publication_date(config: BookConfig, today: dt.date) -> dt.date:
-    return config.date or today
-
-
-def rights(config: BookConfig, today: dt.date) -> str:
-    if config.rights:
-        return config.rights
-    holder = ", ".join(config.authors) or config.publisher or config.title
-    return f"© {publication_date(config, today).year} {holder}"

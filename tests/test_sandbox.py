@@ -49,10 +49,10 @@ from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, StreamObject
 
-from guidebook.writer import MARKER as HTML_MARKER
-from guidebook.writer import MARKER_TEXT
 from guidebook.imagefile import ImageProblem, inspect_image
 from guidebook.render.resources import builtin_assets
+from guidebook.writer import MARKER as HTML_MARKER
+from guidebook.writer import MARKER_TEXT
 
 pytestmark = pytest.mark.weasyprint_warnings
 

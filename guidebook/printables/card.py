@@ -25,8 +25,7 @@ class CardTarget(Renderer):
 
     def chapters(self, context: RenderContext) -> Sequence[str]:
         program = context.inputs.program
-        sessions = program.sessions if program else ()
-        return list(dict.fromkeys(p.slug for s in sessions for p in s.exercises))
+        return program.exercise_slugs() if program else []
 
     def render(self, context: RenderContext) -> list[Output]:
         program = context.inputs.program

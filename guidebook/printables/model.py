@@ -67,6 +67,10 @@ class Program:
     round_to: float  # loads computed from 1RM are rounded to this step
     sessions: tuple[Session, ...]
 
+    def exercise_slugs(self) -> list[str]:
+        """The book's exercises the program uses, in order of first use."""
+        return list(dict.fromkeys(p.slug for s in self.sessions for p in s.exercises))
+
 
 # An athlete (None: no roster) and the folder of their files ("" without a roster).
 Person = tuple[Athlete | None, str]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from guidebook import config as book_config
-from guidebook.model import ChapterDoc, Edition
+from guidebook.model import BookConfig, ChapterDoc, Edition
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,9 @@ def book_view(
         subtitle=cfg.subtitle,
         authors=cfg.authors,
         publisher=cfg.publisher,
-        rights=book_config.rights(cfg, today),
-        identifier=book_config.identifier(cfg),
-        date=book_config.publication_date(cfg, today),
+        rights=_rights(cfg, today),
+        identifier=_identifier(cfg),
+        date=cfg.date or today,
         language=cfg.language,
         # Without a book description, the first chapter's (the guide seed's `meta`).
         description=cfg.description
@@ -122,3 +122,18 @@ def chapter_view(
         body=Markup(body_of(doc) if body_of else doc.html),  # sanitised in convert
         first=first,
     )
+
+
+def _identifier(config: BookConfig) -> str:
+    """The configured identifier, or a stable UUID from the title and authors."""
+    if config.identifier:
+        return config.identifier
+    seed = "guidebook:" + config.title + ":" + ",".join(config.authors)
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
+
+
+def _rights(config: BookConfig, today: dt.date) -> str:
+    if config.rights:
+        return config.rights
+    holder = ", ".join(config.authors) or config.publisher or config.title
+    return f"© {(config.date or today).year} {holder}"

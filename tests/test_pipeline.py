@@ -1,0 +1,147 @@
+"""One pipeline: every output is a target behind the renderer contract, built from one load.
+
+The registry, the contract (a target of our own added in a test builds like the others), one
+`build --targets` producing the book and the printables as one set, the old spellings, and
+diagnostics limited to what is printed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import cast, get_args
+
+import pytest
+from conftest import REPO, copy_book, run_cli, warning_lines
+from pypdf import PdfReader
+
+from guidebook import targets
+from guidebook.contract import Needs, Output, RenderContext, Renderer
+from guidebook.model import Paper, Target
+from guidebook.render.session import PAPERS
+
+PROGRAM = REPO / "programs" / "beginner-block.yml"
+
+
+def test_the_registry_names_every_target_once() -> None:
+    assert list(targets.REGISTRY) == ["epub", "html", "pdf", "handout", "sheet", "card"]
+    for name, target in targets.REGISTRY.items():
+        assert target.name == name
+        assert isinstance(target.needs, Needs)
+    assert set(targets.ALIASES.values()) <= set(targets.REGISTRY)
+    assert set(get_args(Target)) == set(targets.REGISTRY)
+
+
+def test_the_paper_table_covers_every_paper() -> None:
+    assert set(PAPERS) == set(get_args(Paper))
+
+
+def test_the_contract_is_one_short_module() -> None:
+    lines = (REPO / "guidebook" / "contract.py").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 80
+
+
+class ChapterList(Renderer):
+    """A target written for this test: the chapter titles, one per line."""
+
+    name = "list"
+    needs = Needs()
+
+    def render(self, context: RenderContext) -> list[Output]:
+        final = context.out_dir / "chapters.txt"
+        (path,) = context.staging.claim([final])
+        titles = [doc.chapter.title for doc in context.edition.chapters]
+        path.write_text("\n".join(titles) + "\n", encoding="utf-8")
+        return [Output(final, f"{len(titles)} titles")]
+
+
+@pytest.fixture
+def with_list_target(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    registry = {**targets.REGISTRY, cast(Target, "list"): ChapterList()}
+    monkeypatch.setattr(targets, "REGISTRY", registry)
+    monkeypatch.setattr("guidebook.build.REGISTRY", registry)
+    monkeypatch.setattr("guidebook.cli.REGISTRY", registry)
+    yield
+
+
+def test_a_new_target_is_a_class_and_a_registry_line(
+    tmp_path: Path, with_list_target: None
+) -> None:
+    book = copy_book("seedlike", tmp_path)
+    code, stdout, stderr = run_cli("build", "--targets", "list,epub", "--out", "out", cwd=book)
+    assert code == 0, stderr
+    assert "wrote out/chapters.txt: 4 titles" in stdout
+    assert (book / "out" / "chapters.txt").read_text(encoding="utf-8").count("\n") == 4
+    assert (book / "out" / "book.epub").is_file()
+    assert stderr.count("loaded ") == 1  # one load for both targets
+
+
+@pytest.mark.slow
+def test_one_build_writes_the_book_and_the_printables_from_one_load(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copy(REPO / "book.yml", project / "book.yml")
+    code, stdout, stderr = run_cli(
+        "build",
+        "--targets",
+        "pdf,epub,handouts,sheets,cards",
+        "--program",
+        PROGRAM,
+        "--only",
+        "goblet-squat,plank",
+        "--out",
+        "out",
+        cwd=project,
+    )
+    assert code == 0, stderr
+    assert stderr.count("loaded ") == 1 and stderr.count("converted ") == 1
+    out = project / "out"
+    assert (out / "book.pdf").is_file() and (out / "book.epub").is_file()
+    assert sorted(p.name for p in (out / "handouts").iterdir()) == ["goblet-squat.pdf", "plank.pdf"]
+    assert sorted(p.name for p in (out / "sheets").iterdir()) == ["goblet-squat.pdf", "plank.pdf"]
+    assert len(list((out / "cards").glob("*.pdf"))) == 2
+    assert stdout.count("wrote ") == 2 + 2 + 2 + 2
+    assert stderr.splitlines()[-1].startswith("done: 8 written, 0 unchanged, 0 warnings (")
+    for sheet in (out / "sheets").iterdir():
+        assert len(PdfReader(sheet).pages) == 1
+
+
+@pytest.mark.slow
+def test_one_failed_target_writes_nothing_of_any_target(tmp_path: Path) -> None:
+    """A sheet that cannot fit one page fails the build: the PDF and EPUB, made before it,
+    are not put in place either, and the closing line says nothing was written."""
+    book = copy_book("seedlike", tmp_path)
+    muscles = ", ".join(f"muscle {n}" for n in range(500))
+    (book / "content" / "exercises" / "wide.md").write_text(
+        f"---\ntitle: Wide\ntarget_muscles: {muscles}\n---\n\n1. Stand.\n", "utf-8"
+    )
+    code, stdout, stderr = run_cli(
+        "build", "--targets", "pdf,epub,sheets", "--out", "out", cwd=book
+    )
+    assert code == 1
+    assert "does not fit on one page" in stderr
+    assert stderr.splitlines()[-1].endswith("to fix; no output was written")
+    assert stdout == ""
+    assert not (book / "out").exists()
+
+
+def test_the_old_spellings_still_work(tmp_path: Path) -> None:
+    book = copy_book("seedlike", tmp_path)
+    code, stdout, stderr = run_cli("build", "--format", "epub", "--out", "out", "-q", cwd=book)
+    assert code == 0, stderr
+    assert stdout.startswith("wrote out/book.epub: 4 chapters, ")
+    code, _, stderr = run_cli("program", "--help")
+    assert code == 0
+
+
+@pytest.mark.slow
+def test_warnings_follow_what_is_printed(tmp_path: Path) -> None:
+    """The seedlike guide has a dead site link: sheets alone do not print the guide and say
+    nothing of it; the book printed with the sheets does."""
+    book = copy_book("seedlike", tmp_path)
+    code, _, stderr = run_cli("sheets", "--out", "out", "-q", cwd=book)
+    assert code == 0 and warning_lines(stderr) == []
+    code, _, stderr = run_cli("build", "--targets", "epub,sheets", "--out", "out", "-q", cwd=book)
+    assert code == 0 and len(warning_lines(stderr)) == 1
+    assert "guide-glute-training.md:64" in warning_lines(stderr)[0]
