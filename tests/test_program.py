@@ -16,17 +16,14 @@ from conftest import quiet_reporter
 from guidebook.load import load_book
 from guidebook.model import Chapter, ChapterKind
 from guidebook.printables.exercises import ExerciseIndex, normalise
+from guidebook.printables.loads import format_number, parse_reps, round_to_step, working_load
 from guidebook.printables.model import Athlete, Load, Prescription, Program, Session
 from guidebook.printables.program import (
     EXERCISE_KEYS,
     PROGRAM_KEYS,
     SESSION_KEYS,
-    format_number,
-    parse_reps,
     read_program,
-    round_to_step,
     session_slug,
-    working_load,
 )
 
 

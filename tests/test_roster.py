@@ -12,9 +12,10 @@ import pytest
 from conftest import quiet_reporter
 
 from guidebook.model import Chapter, ChapterKind
+from guidebook.numbers import parse_number
 from guidebook.printables.exercises import ExerciseIndex
 from guidebook.printables.model import Athlete, Roster
-from guidebook.printables.roster import parse_number, read_roster
+from guidebook.printables.roster import read_roster
 
 
 def chapter(

@@ -29,8 +29,9 @@ from guidebook.model import Asset, ChapterDoc, Edition, Paper
 from guidebook.printables.batch import Batch
 from guidebook.printables.content import ExerciseSheet, chapter_link, exercise_sheets
 from guidebook.printables.exercises import ExerciseIndex
+from guidebook.printables.loads import format_number, working_load
 from guidebook.printables.model import Athlete, Program, Roster
-from guidebook.printables.program import format_number, read_program, working_load
+from guidebook.printables.program import read_program
 from guidebook.printables.render import SHEET, Job, Result
 from guidebook.printables.roster import read_roster
 from guidebook.render.context import chapter_view

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from guidebook.diagnostics import Reporter
 from guidebook.model import Chapter
+from guidebook.numbers import parse_number
 from guidebook.printables.exercises import ExerciseIndex
 from guidebook.printables.model import Athlete, Roster
 from guidebook.text import read_text_file
@@ -31,20 +32,11 @@ DELIMITERS = (",", ";", "\t")
 EXAMPLE_HEADER = "name,Back Squat,Deadlift"
 
 _ONE_RM = re.compile(r"\(?\b1\s*-?\s*rm\b\)?", re.IGNORECASE)
-_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
 
 
 def read_text(path: Path, reporter: Reporter, what: str) -> str | None:
     """The file's text with '\\n' line ends: UTF-8 (BOM or not), else Windows-1252 and a warning."""
     return read_text_file(path, reporter, f"{what}: ")
-
-
-def parse_number(text: str) -> float | None:
-    """'102.5' or '102,5' -> 102.5; anything else (units, signs, thousands marks) -> None."""
-    text = text.strip()
-    if not _NUMBER.fullmatch(text):
-        return None
-    return float(text.replace(",", "."))
 
 
 def read_roster(path: Path, index: ExerciseIndex, reporter: Reporter) -> Roster | None:
