@@ -57,13 +57,17 @@ class DuplicateKey:
     again: int
 
     def problem(self) -> str:
-        return given_twice(f"key '{shorten(self.key)}'", self.first, self.again)
+        return given_twice(f"key '{shorten(self.key)}'", lines(self.first, self.again))
 
 
-def given_twice(what: str, first: int, again: int, names: tuple[str, str] | None = None) -> str:
-    """The one wording for anything given twice: "key 'title' is given twice (lines 2 and 3)...";
-    `names` when it was given under two names (a field and its alias)."""
-    where = f"on line {again}" if first == again else f"(lines {first} and {again})"
+def lines(first: int, again: int, unit: str = "line") -> str:
+    """ "(lines 2 and 3)", or "on line 2" when both are one line."""
+    return f"on {unit} {again}" if first == again else f"({unit}s {first} and {again})"
+
+
+def given_twice(what: str, where: str, names: tuple[str, str] | None = None) -> str:
+    """The one wording for anything given twice: "key 'title' is given twice (lines 2 and 3);
+    keep one of them"; `names` when it was given under two names (a field and its alias)."""
     written = f", as '{names[0]}' and '{names[1]}'" if names else ""
     return f"{what} is given twice{written} {where}; keep one of them"
 

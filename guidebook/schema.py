@@ -32,6 +32,7 @@ from guidebook.safeyaml import (
     YamlLoad,
     YamlMap,
     given_twice,
+    lines,
     load_yaml_safely,
     type_name,
     yaml_problem,
@@ -109,7 +110,8 @@ def check_keys(
             reporter.error(f"{what}: unknown key '{key}'{tip}", path, line)
         elif spec.name in given:
             first = given[spec.name]
-            twice = given_twice(f"key '{spec.name}'", mapping.line_of(first), line, (first, key))
+            where = lines(mapping.line_of(first), line)
+            twice = given_twice(f"key '{spec.name}'", where, (first, key))
             reporter.error(f"{what}: {twice}", path, line)
         else:
             given[spec.name] = key
@@ -198,8 +200,12 @@ def build(
 
 
 def default_of(cls: type[Any], spec: Field) -> Any:
-    """The default of the dataclass attribute `spec` fills (for documentation)."""
-    attribute = next(a for a in dataclasses.fields(cls) if a.name == (spec.attr or spec.name))
+    """The default of the dataclass attribute `spec` fills (for documentation); None when it
+    fills none or has no default."""
+    name = spec.attr or spec.name
+    attribute = next((a for a in dataclasses.fields(cls) if a.name == name), None)
+    if attribute is None:
+        return None
     if attribute.default_factory is not dataclasses.MISSING:
         return attribute.default_factory()
     return None if attribute.default is dataclasses.MISSING else attribute.default

@@ -67,7 +67,7 @@ PROGRAM = Schema(
             required=True,
             remedy="add one, e.g. 'title: Novice strength, block 1'",
         ),
-        Field("units", "choice", "kg or lb (default kg).", choices=("kg", "lb")),
+        Field("units", "choice", "The units of every weight: kg or lb.", choices=("kg", "lb")),
         Field("round_to", "number", "Loads from 1RM are rounded to a multiple of this."),
         Field("sessions", "list", "The program's sessions.", required=True, of=SESSION),
     ),
