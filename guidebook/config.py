@@ -8,6 +8,7 @@ raw here and resolved by `load`, which knows the chapters.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from guidebook.diagnostics import Reporter, shorten
 from guidebook.imagefile import ImageProblem, inspect_image
 from guidebook.model import BookConfig
-from guidebook.schema import Field, parse_yaml_mapping, validate
+from guidebook.schema import Field, build, parse_yaml_mapping, validate
 from guidebook.text import MAX_IMAGE_BYTES, MAX_TEXT_BYTES, read_regular, remove_disallowed
 
 BOOK_FILE_NAMES = ("book.yml", "book.yaml")
@@ -25,11 +26,10 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "title",
         "str",
         "Book title, on the title page, the PDF metadata and the EPUB.",
-        "Exercise Guide",
     ),
     Field("subtitle", "str", "Printed under the title."),
-    Field("author", "strings", "Author name, or a list of names."),
-    Field("language", "str", "Language code (BCP 47), e.g. en, en-GB, de.", "en"),
+    Field("author", "strings", "Author name, or a list of names.", attr="authors"),
+    Field("language", "str", "Language code (BCP 47), e.g. en, en-GB, de."),
     Field(
         "identifier",
         "str",
@@ -57,7 +57,6 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "paper",
         "choice",
         "PDF paper size: a4 or letter (the --paper option overrides).",
-        "a4",
         choices=("a4", "letter"),
     ),
     Field(
@@ -65,10 +64,9 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "choice",
         "right: every chapter opens on a right-hand page, as printed books do; any: on the next "
         "page (no blank pages; better for PDFs read on screen).",
-        "right",
         choices=("right", "any"),
     ),
-    Field("output", "str", "Base name of the output files: <output>.pdf, <output>.epub.", "book"),
+    Field("output", "str", "Base name of the output files: <output>.pdf, <output>.epub."),
     Field(
         "cover",
         "str",
@@ -117,69 +115,64 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
     doc = parse_yaml_mapping(text, path, 1, reporter, "book file")
     if doc is None:
         return BookFile(BookConfig(path=path), None, None, None)
-    values = validate(doc, BOOK_FIELDS, path, reporter, "book file", 1)
+    values = validate(doc, BOOK_FIELDS, path, reporter, "book file")
     if "parts" in values and "chapters" in values:
         reporter.error(
             "book file: give either 'parts' or 'chapters', not both",
             path,
-            doc.lines.get("chapters"),
+            doc.line_of("chapters"),
         )
     order_key = "parts" if "parts" in values else "chapters" if "chapters" in values else None
-    site_url = values.get("site_url")
-    if site_url is not None and not site_url.startswith(("https://", "http://")):
-        reporter.error(
-            f"book file: site_url: expected an http(s):// address, got '{site_url}'",
-            path,
-            doc.lines.get("site_url"),
-        )
-        site_url = None
-    chapter_url = values.get("chapter_url")
-    if chapter_url is not None and not (
-        chapter_url.startswith(("https://", "http://")) and "{slug}" in chapter_url
-    ):
-        reporter.error(
-            "book file: chapter_url: expected an http(s):// address containing {slug}, got "
-            f"'{chapter_url}'",
-            path,
-            doc.lines.get("chapter_url"),
-        )
-        chapter_url = None
-    cover = _cover(values.get("cover"), path, doc.lines.get("cover"), reporter)
-    language = _language(values.get("language", "en"), path, doc.lines.get("language"), reporter)
-    output = values.get("output", "book")
-    if not OUTPUT_NAME.fullmatch(output):
-        reporter.error(
-            f"book file: output: '{output}' is not a plain file name; use letters, digits, "
-            "'-', '_' and '.', not starting with '.' or '-' and without '/' (e.g. 'my-book')",
-            path,
-            doc.lines.get("output"),
-        )
-        output = "book"
-    config = BookConfig(
-        title=values.get("title", "Exercise Guide"),
-        subtitle=values.get("subtitle"),
-        authors=values.get("author", ()),
-        language=language,
-        identifier=values.get("identifier"),
-        date=values.get("date"),
-        description=values.get("description"),
-        keywords=values.get("keywords", ()),
-        publisher=values.get("publisher"),
-        rights=values.get("rights"),
-        site_url=site_url.rstrip("/") if site_url else None,
-        chapter_url=chapter_url,
-        paper=values.get("paper", "a4"),
-        chapter_start=values.get("chapter_start", "right"),
-        output=output,
-        cover=cover,
-        path=path,
-    )
+    checks: dict[str, Callable[[str, Path, int, Reporter], object]] = {
+        "site_url": _site_url,
+        "chapter_url": _chapter_url,
+        "cover": _cover,
+        "language": _language,
+        "output": _output,
+    }
+    for key, check in checks.items():  # None: wrong (reported), so the default is used
+        if key in values:
+            values[key] = check(values[key], path, doc.line_of(key), reporter)
+    config = build(BookConfig, BOOK_FIELDS, values, path=path)
     return BookFile(
         config,
         values.get(order_key) if order_key else None,
         order_key,
-        doc.lines.get(order_key) if order_key else None,
+        doc.line_of(order_key) if order_key else None,
     )
+
+
+def _site_url(value: str, book_file: Path, line: int, reporter: Reporter) -> str | None:
+    if value.startswith(("https://", "http://")):
+        return value.rstrip("/") or None
+    reporter.error(
+        f"book file: site_url: expected an http(s):// address, got '{value}'", book_file, line
+    )
+    return None
+
+
+def _chapter_url(value: str, book_file: Path, line: int, reporter: Reporter) -> str | None:
+    if value.startswith(("https://", "http://")) and "{slug}" in value:
+        return value
+    reporter.error(
+        "book file: chapter_url: expected an http(s):// address containing {slug}, got "
+        f"'{value}'",
+        book_file,
+        line,
+    )
+    return None
+
+
+def _output(value: str, book_file: Path, line: int, reporter: Reporter) -> str | None:
+    if OUTPUT_NAME.fullmatch(value):
+        return value
+    reporter.error(
+        f"book file: output: '{value}' is not a plain file name; use letters, digits, "
+        "'-', '_' and '.', not starting with '.' or '-' and without '/' (e.g. 'my-book')",
+        book_file,
+        line,
+    )
+    return None
 
 
 # A base name only: no folder separators, no '.'/'..', no hidden or option-like names.
@@ -205,8 +198,8 @@ _GRANDFATHERED = (
 LANGUAGE_TAG = re.compile(f"{_LANGTAG}|{_PRIVATE_USE}|{_GRANDFATHERED}", re.IGNORECASE | re.ASCII)
 
 
-def _language(value: str, book_file: Path, line: int | None, reporter: Reporter) -> str:
-    """The `language:` value when it is a well-formed BCP 47 tag; else an error, and "en"."""
+def _language(value: str, book_file: Path, line: int, reporter: Reporter) -> str | None:
+    """The `language:` value when it is a well-formed BCP 47 tag; else an error, and None."""
     if LANGUAGE_TAG.fullmatch(value):
         return value
     reporter.error(
@@ -214,14 +207,14 @@ def _language(value: str, book_file: Path, line: int | None, reporter: Reporter)
         book_file,
         line,
     )
-    return "en"
+    return None
 
 
 # Stores' floor for the short side of a cover (Apple: 1400 px; KDP's ideal is 1600 x 2560).
 COVER_MIN_SHORT_SIDE = 1400
 
 
-def _cover(value: str | None, book_file: Path, line: int | None, reporter: Reporter) -> Path | None:
+def _cover(value: str, book_file: Path, line: int, reporter: Reporter) -> Path | None:
     """The cover image: a JPEG or PNG inside the project folder (the book file's folder)."""
     if not value:
         return None

@@ -66,5 +66,5 @@ def split_front_matter(text: str, path: Path, reporter: Reporter) -> FrontMatter
     doc = parse_yaml_mapping("\n".join(lines[1:end]), path, 2, reporter, "front matter")
     if doc is None:
         return FrontMatter({}, body, False)
-    values = validate(doc, CHAPTER_FIELDS, path, reporter, "front matter", 1)
+    values = validate(doc, CHAPTER_FIELDS, path, reporter, "front matter")
     return FrontMatter(values, body, True)

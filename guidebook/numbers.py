@@ -52,6 +52,14 @@ def parse_decimal(text: str, max_decimals: int | None = 2) -> Decimal | None:
     return Decimal(f"{match['whole']}.{fraction or '0'}")
 
 
+def parse_number(text: str) -> float | None:
+    """'102.5' or '102,5' -> 102.5; anything else (units, signs, thousands marks) -> None."""
+    text = text.strip()
+    if not _DECIMAL.fullmatch(text):
+        return None
+    return float(text.replace(",", "."))
+
+
 def parse_pixels(text: str | None) -> int | None:
     """An HTML `width` or `height`: whole CSS pixels from 1 to MAX_PIXELS, else None.
 

@@ -1,9 +1,12 @@
 """Reading YAML that others wrote: one loader for front matter, book files and programs.
 
-Input: the text of one YAML document. Output: `YamlLoad` (the node tree for line numbers, the
-data, and what the loader had to note), or `yaml.YAMLError`, which `yaml_problem` turns into a
-message and a line. PyYAML's SafeLoader runs no code but still trusts its input in ways a
-downloaded content pack must not be trusted; `SafeYamlLoader` closes each of them:
+Input: the text of one YAML document. Output: `YamlLoad` (the data, with every mapping a
+`YamlMap` and every list a `YamlList` that know the line of each key and item, and what the
+loader had to note), or `yaml.YAMLError`, which `yaml_problem` turns into a message and a
+line. Lines are counted in the file (`first_line`: front matter starts on line 2).
+
+PyYAML's SafeLoader runs no code but still trusts its input in ways a downloaded content pack
+must not be trusted; `SafeYamlLoader` closes each of them:
 
 - No aliases: `*name` can expand a few hundred bytes into gigabytes (the "billion laughs"),
   and no book, chapter or program needs one.
@@ -47,22 +50,31 @@ def character_name(point: int) -> str:
 
 @dataclass(frozen=True)
 class DuplicateKey:
-    """A key given twice in one mapping, with both lines (1-based, in the YAML text)."""
+    """A key given twice in one mapping, with both lines (1-based, in the file)."""
 
     key: str
     first: int
     again: int
 
-    def problem(self, offset: int = 0) -> str:
-        """The message, with lines moved by `offset` (front matter starts on line 2)."""
-        first, again = self.first + offset, self.again + offset
-        where = f"on line {again}" if first == again else f"(lines {first} and {again})"
-        return f"key '{shorten(self.key)}' is given twice {where}; keep one of them"
+    def problem(self) -> str:
+        return given_twice(f"key '{shorten(self.key)}'", lines(self.first, self.again))
+
+
+def lines(first: int, again: int, unit: str = "line") -> str:
+    """ "(lines 2 and 3)", or "on line 2" when both are one line."""
+    return f"on {unit} {again}" if first == again else f"({unit}s {first} and {again})"
+
+
+def given_twice(what: str, where: str, names: tuple[str, str] | None = None) -> str:
+    """The one wording for anything given twice: "key 'title' is given twice (lines 2 and 3);
+    keep one of them"; `names` when it was given under two names (a field and its alias)."""
+    written = f", as '{names[0]}' and '{names[1]}'" if names else ""
+    return f"{what} is given twice{written} {where}; keep one of them"
 
 
 @dataclass(frozen=True)
 class RemovedCharacters:
-    """Characters taken out of one scalar (1-based line in the YAML text)."""
+    """Characters taken out of one scalar (1-based line in the file)."""
 
     line: int
     first: int  # code point
@@ -83,8 +95,9 @@ class UnfitValue(yaml.MarkedYAMLError):
 class SafeYamlLoader(yaml.SafeLoader):
     """PyYAML's SafeLoader made safe for untrusted text (see the module's docstring)."""
 
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str, first_line: int = 1) -> None:
         super().__init__(stream)
+        self.first_line = first_line  # of the YAML text in its file (front matter: 2)
         self.duplicate_keys: list[DuplicateKey] = []
         self.removed: list[RemovedCharacters] = []
         self._depth = 0
@@ -120,11 +133,12 @@ class SafeYamlLoader(yaml.SafeLoader):
         unfit = _UNFIT.findall(value)
         if unfit:
             node.value = _UNFIT.sub("", value)
-            line = node.start_mark.line + 1
+            line = self.file_line(node)
             self.removed.append(RemovedCharacters(line, ord(unfit[0]), len(unfit)))
         return node
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """For `!!set` and `!!omap`; plain mappings are built by `_construct_map`."""
         self.note_duplicate_keys(node)
         return super().construct_mapping(node, deep=deep)
 
@@ -134,10 +148,14 @@ class SafeYamlLoader(yaml.SafeLoader):
         for key_node, _value in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
                 continue
-            key, line = str(key_node.value), key_node.start_mark.line + 1
+            key, line = str(key_node.value), self.file_line(key_node)
             if key in seen:
                 self.duplicate_keys.append(DuplicateKey(key, seen[key], line))
             seen[key] = line
+
+    def file_line(self, node: yaml.Node) -> int:
+        """The node's line (1-based) in the file."""
+        return int(node.start_mark.line) + self.first_line
 
     def construct_as_text_if_invalid(self, node: yaml.ScalarNode) -> Any:
         """The typed value of an int, float, bool or timestamp scalar, or its text when it is
@@ -157,6 +175,66 @@ class SafeYamlLoader(yaml.SafeLoader):
             return str(node.value)
 
 
+class YamlMap(dict[str, Any]):
+    """A YAML mapping as a dict, plus its lines (1-based) and its scalar values as written."""
+
+    def __init__(
+        self, items: dict[str, Any], line: int, key_lines: dict[str, int], texts: dict[str, str]
+    ) -> None:
+        super().__init__(items)
+        self.line = line  # of its first key: for a list item, the line of its "- "
+        self.key_lines = key_lines
+        self.texts = texts  # before YAML typed them: "0310" stays "0310", not the number 200
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class YamlList(list[Any]):
+    """A YAML list, plus the line (1-based) of each item."""
+
+    def __init__(self, items: list[Any], line: int, item_lines: list[int]) -> None:
+        super().__init__(items)
+        self.line = line
+        self.item_lines = item_lines
+
+
+def type_name(value: Any) -> str:
+    """'dict', 'list', 'str'...: a `YamlMap` is named as the dict it is to a writer."""
+    if isinstance(value, YamlMap):
+        return "dict"
+    if isinstance(value, YamlList):
+        return "list"
+    return type(value).__name__
+
+
+def _construct_map(loader: SafeYamlLoader, node: yaml.MappingNode) -> YamlMap:
+    loader.note_duplicate_keys(node)
+    loader.flatten_mapping(node)  # "<<: {...}" merges become ordinary keys
+    items: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    texts: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "(a list or map)"
+        items[key] = loader.construct_object(value_node, deep=True)
+        key_lines[key] = loader.file_line(key_node)
+        if isinstance(value_node, yaml.ScalarNode):
+            texts[key] = str(value_node.value)
+        else:
+            texts.pop(key, None)
+    return YamlMap(items, loader.file_line(node), key_lines, texts)
+
+
+def _construct_list(loader: SafeYamlLoader, node: yaml.SequenceNode) -> YamlList:
+    items = [loader.construct_object(child, deep=True) for child in node.value]
+    return YamlList(
+        items, loader.file_line(node), [loader.file_line(child) for child in node.value]
+    )
+
+
+SafeYamlLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+SafeYamlLoader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
+
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 _TYPED_SCALARS = {
@@ -169,15 +247,15 @@ for _tag in _TYPED_SCALARS:
 
 @dataclass(frozen=True)
 class YamlLoad:
-    node: yaml.Node | None  # for line numbers
-    data: Any
+    data: Any  # mappings are `YamlMap`s, lists `YamlList`s
     duplicate_keys: tuple[DuplicateKey, ...]
     removed: tuple[RemovedCharacters, ...]
 
 
-def load_yaml_safely(text: str, loader_type: type[SafeYamlLoader] = SafeYamlLoader) -> YamlLoad:
-    """One YAML document read with `loader_type`. Raises `yaml.YAMLError` (see `yaml_problem`)."""
-    loader = loader_type(text)  # the reader checks every character here
+def load_yaml_safely(text: str, first_line: int = 1) -> YamlLoad:
+    """One YAML document, its lines counted from `first_line`. Raises `yaml.YAMLError` (see
+    `yaml_problem`)."""
+    loader = SafeYamlLoader(text, first_line)  # the reader checks every character here
     try:
         try:
             node = loader.get_single_node()
@@ -188,7 +266,7 @@ def load_yaml_safely(text: str, loader_type: type[SafeYamlLoader] = SafeYamlLoad
             raise yaml.scanner.ScannerError(
                 None, None, problem if past else str(exc), loader.get_mark()
             ) from exc
-        return YamlLoad(node, data, tuple(loader.duplicate_keys), tuple(loader.removed))
+        return YamlLoad(data, tuple(loader.duplicate_keys), tuple(loader.removed))
     finally:
         loader.dispose()
 

@@ -1,27 +1,47 @@
-"""Declared, documented key schemas for YAML mappings (book.yml and chapter front matter).
+"""Declared schemas for what writers and coaches type: book.yml, chapter front matter, program
+files (program -> sessions -> exercises) and the roster's columns.
 
-Each key is a `Field` with a type, a default and a doc line; `validate` checks a parsed mapping
-against the fields and reports every problem as `key: expected X, got Y` with the key's line,
-plus a did-you-mean for unknown keys. The README's key tables are written from these fields.
+A record's schema is a `Schema`: a name and a tuple of `Field`s; a field of kind "list" holds
+records of another schema (`Field.of`), so the declaration nests where the data does. Defaults
+are not declared twice: the frozen dataclass a schema produces holds them (`build` lets it
+fill in what a file leaves out; `default_of` reads one for documentation).
+
+Every reader reports the same problems the same way, through one function each:
+`parse_yaml_mapping` (YAML syntax errors, keys given twice, removed characters), `check_keys`
+(unknown keys with a did-you-mean, a field given under two of its names), `did_you_mean` (also
+for exercise names and roster columns) and `expected` (`key: expected X, got Y`). `validate`
+checks a flat mapping (book.yml, front matter) against its fields by kind; program files are
+checked by `guidebook.records.RecordReader`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from guidebook.diagnostics import Reporter, shorten
 from guidebook.safeyaml import SafeYamlLoader as SafeYamlLoader  # re-exported: its old home
-from guidebook.safeyaml import YamlLoad, load_yaml_safely, yaml_problem
+from guidebook.safeyaml import (
+    YamlLoad,
+    YamlMap,
+    given_twice,
+    lines,
+    load_yaml_safely,
+    type_name,
+    yaml_problem,
+)
 
-# What a field accepts. "strings" takes a list of strings or one comma-separated string.
-Kind = str  # "str" | "strings" | "bool" | "date" | "choice" | "parts"
+# What a field accepts. "strings" takes a list of strings or one comma-separated string;
+# "list" a list of records of the schema `Field.of`; "text", "number" and "label" are read
+# by the program's reader, which knows their limits.
+Kind = str  # "str" | "strings" | "bool" | "date" | "choice" | "parts" | "list" | "text" ...
 
 
 @dataclass(frozen=True)
@@ -29,96 +49,166 @@ class Field:
     name: str
     kind: Kind
     doc: str
-    default: Any = None
     choices: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    attr: str | None = None  # the dataclass attribute it fills, when not `name`
+    required: bool = False
+    remedy: str = ""  # what to write when a required key is missing: "add one, e.g. ..."
+    of: Schema | None = None  # kind "list": each item's schema
 
 
 @dataclass(frozen=True)
-class YamlDoc:
-    """A parsed YAML mapping with the line of each top-level key (1-based, in the file)."""
+class Schema:
+    """A record's fields; `name` is what one record is called in messages ("session")."""
 
-    data: dict[str, Any]
-    lines: dict[str, int]
+    name: str
+    fields: tuple[Field, ...]
 
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
 
-def parse_yaml_mapping(
-    text: str, path: Path, first_line: int, reporter: Reporter, what: str
-) -> YamlDoc | None:
-    """Parse `text` as a YAML mapping; report a syntax error with its line and return None."""
-    try:
-        loaded = load_yaml_safely(text)
-    except yaml.YAMLError as exc:
-        problem, line = yaml_problem(exc, text)
-        reporter.error(f"{what}: {problem}", path, first_line + (line or 0))
-        return None
-    report_findings(loaded, path, first_line, reporter, what)
-    node, data = loaded.node, loaded.data
-    if data is None:
-        return YamlDoc({}, {})
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        reporter.error(
-            f"{what}: expected 'key: value' lines, got {type(data).__name__}", path, first_line
-        )
-        return None
-    lines = {
-        str(key.value): first_line + key.start_mark.line
-        for key, _value in node.value
-        if isinstance(key, yaml.ScalarNode)
-    }
-    return YamlDoc({str(k): v for k, v in data.items()}, lines)
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    def example(self) -> str:
+        """ "('title:', 'exercises:' ...)": the keys a record must have."""
+        return "(" + ", ".join(f"'{f.name}:'" for f in self.fields if f.required) + " ...)"
 
 
-def validate(
-    doc: YamlDoc,
-    fields: Sequence[Field],
-    path: Path,
-    reporter: Reporter,
-    what: str,
-    default_line: int | None = None,
-) -> dict[str, Any]:
-    """Return {field name: checked value} for the keys present; report unknown and bad keys."""
-    by_name: dict[str, Field] = {}
-    for f in fields:
-        by_name[f.name] = f
-        for alias in f.aliases:
-            by_name[alias] = f
-    out: dict[str, Any] = {}
-    for key, raw in doc.data.items():
-        line = doc.lines.get(key, default_line)
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to `word` (ignoring case), if it is close: the one did-you-mean."""
+    close = difflib.get_close_matches(word.lower(), list(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def expected(key: str, wanted: str, got: str) -> str:
+    """The one wording of a wrong value: "sets: expected a whole number, got 'x'"."""
+    return f"{key}: expected {wanted}, got {got}"
+
+
+def describe(value: Any) -> str:
+    """A value for `expected`, with its type: "str 'abc'", "list ['a']", "nothing"."""
+    if value is None:
+        return "nothing"
+    return f"{type_name(value)} {shorten(repr(value))}"
+
+
+def check_keys(
+    mapping: YamlMap, fields: Sequence[Field], path: Path, reporter: Reporter, what: str
+) -> None:
+    """Report unknown keys (with a did-you-mean, else the known keys) and a field given twice
+    under two of its names ('description' and 'meta')."""
+    by_name = {name: f for f in fields for name in (f.name, *f.aliases)}
+    given: dict[str, str] = {}  # field name -> the key that gave it
+    for key in mapping:
         spec = by_name.get(key)
+        line = mapping.line_of(key)
         if spec is None:
-            hint = difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.6)
-            tip = f" (did you mean '{hint[0]}'?)" if hint else f"; known keys: {known(fields)}"
+            hint = did_you_mean(key, by_name)
+            tip = f" (did you mean '{hint}'?)" if hint else f"; known keys: {known(fields)}"
             reporter.error(f"{what}: unknown key '{key}'{tip}", path, line)
-            continue
-        value, expected = coerce(raw, spec)
-        if expected is not None:
-            reporter.error(f"{what}: {key}: expected {expected}, got {describe(raw)}", path, line)
-            continue
-        out[spec.name] = value
-    return out
+        elif spec.name in given:
+            first = given[spec.name]
+            where = lines(mapping.line_of(first), line)
+            twice = given_twice(f"key '{spec.name}'", where, (first, key))
+            reporter.error(f"{what}: {twice}", path, line)
+        else:
+            given[spec.name] = key
 
 
 def known(fields: Sequence[Field]) -> str:
     return ", ".join(f.name for f in fields)
 
 
-def report_findings(
-    loaded: YamlLoad, path: Path, first_line: int, reporter: Reporter, what: str
-) -> None:
+def report_findings(loaded: YamlLoad, path: Path, reporter: Reporter, what: str) -> None:
     """Keys given twice are errors; characters removed from values are warnings."""
-    offset = first_line - 1
     for duplicate in loaded.duplicate_keys:
-        reporter.error(f"{what}: {duplicate.problem(offset)}", path, duplicate.again + offset)
+        reporter.error(f"{what}: {duplicate.problem()}", path, duplicate.again)
     for removed in loaded.removed:
-        reporter.warning(f"{what}: {removed.problem()}", path, removed.line + offset)
+        reporter.warning(f"{what}: {removed.problem()}", path, removed.line)
 
 
-def describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return f"{type(value).__name__} {shorten(repr(value))}"
+def load_yaml(
+    text: str, path: Path, first_line: int, reporter: Reporter, what: str, tip: str = ""
+) -> YamlLoad | None:
+    """Parse `text` (its first line is `first_line` of the file); report a syntax error (plus
+    `tip` when it is a tab) with its line and return None, else report `report_findings`."""
+    try:
+        loaded = load_yaml_safely(text, first_line)
+    except yaml.YAMLError as exc:
+        problem, line = yaml_problem(exc, text)
+        tip = tip if "'\\t'" in problem else ""
+        reporter.error(f"{what}: {problem}{tip}", path, None if line is None else first_line + line)
+        return None
+    report_findings(loaded, path, reporter, what)
+    return loaded
+
+
+def parse_yaml_mapping(
+    text: str, path: Path, first_line: int, reporter: Reporter, what: str
+) -> YamlMap | None:
+    """Parse `text` as a YAML mapping; report a problem with its line and return None."""
+    loaded = load_yaml(text, path, first_line, reporter, what)
+    if loaded is None:
+        return None
+    if loaded.data is None:
+        return YamlMap({}, first_line, {}, {})
+    if not isinstance(loaded.data, YamlMap):
+        got = type_name(loaded.data)
+        reporter.error(f"{what}: expected 'key: value' lines, got {got}", path, first_line)
+        return None
+    return loaded.data
+
+
+def validate(
+    doc: YamlMap, fields: Sequence[Field], path: Path, reporter: Reporter, what: str
+) -> dict[str, Any]:
+    """Return {field name: checked value} for the keys present; report unknown and bad keys."""
+    check_keys(doc, fields, path, reporter, what)
+    by_name = {name: f for f in fields for name in (f.name, *f.aliases)}
+    out: dict[str, Any] = {}
+    for key, raw in doc.items():
+        spec = by_name.get(key)
+        if spec is None:
+            continue
+        value, wanted = coerce(raw, spec)
+        if wanted is not None:
+            reporter.error(
+                f"{what}: {expected(key, wanted, describe(raw))}", path, doc.line_of(key)
+            )
+            continue
+        out[spec.name] = value
+    return out
+
+
+Record = TypeVar("Record")
+
+
+def build(
+    cls: type[Record], fields: Sequence[Field], values: Mapping[str, Any], **more: Any
+) -> Record:
+    """A `cls` from the checked `values` (None: not given) and `more`; what is not given keeps
+    the dataclass's default. Fields that fill no attribute of `cls` are left out."""
+    attributes = {a.name for a in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    given = {
+        f.attr or f.name: values[f.name]
+        for f in fields
+        if values.get(f.name) is not None and (f.attr or f.name) in attributes
+    }
+    return cls(**given, **more)
+
+
+def default_of(cls: type[Any], spec: Field) -> Any:
+    """The default of the dataclass attribute `spec` fills (for documentation); None when it
+    fills none or has no default."""
+    name = spec.attr or spec.name
+    attribute = next((a for a in dataclasses.fields(cls) if a.name == name), None)
+    if attribute is None:
+        return None
+    if attribute.default_factory is not dataclasses.MISSING:
+        return attribute.default_factory()
+    return None if attribute.default is dataclasses.MISSING else attribute.default
 
 
 def coerce(raw: Any, spec: Field) -> tuple[Any, str | None]:
@@ -153,14 +243,14 @@ def coerce(raw: Any, spec: Field) -> tuple[Any, str | None]:
 
 
 def _strings(raw: Any) -> tuple[tuple[str, ...] | None, str | None]:
-    expected = "a list of texts or one comma-separated text"
+    wanted = "a list of texts or one comma-separated text"
     if isinstance(raw, str):
         return tuple(part.strip() for part in raw.split(",") if part.strip()), None
     if isinstance(raw, list) and all(
         isinstance(item, str | int | float) and not isinstance(item, bool) for item in raw
     ):
         return tuple(str(item).strip() for item in raw if str(item).strip()), None
-    return None, expected
+    return None, wanted
 
 
 def field_table(fields: Sequence[Field]) -> Mapping[str, str]:

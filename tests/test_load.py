@@ -367,6 +367,23 @@ def test_folder_without_chapters_is_an_error(tmp_path: Path) -> None:
             3,
         ),
         ("- just\n- a list", "front matter: expected 'key: value' lines, got list", 2),
+        (
+            "title: T\ntitle: U",
+            "front matter: key 'title' is given twice (lines 2 and 3); keep one of them",
+            3,
+        ),
+        (
+            "description: A\ntitle: T\nmeta: B",
+            "front matter: key 'description' is given twice, as 'description' and 'meta' "
+            "(lines 2 and 4); keep one of them",
+            4,
+        ),
+        (
+            "target_muscle: A\ntarget_muscles: B",
+            "front matter: key 'target_muscles' is given twice, as 'target_muscle' and "
+            "'target_muscles' (lines 2 and 3); keep one of them",
+            3,
+        ),
     ],
 )
 def test_front_matter_schema_messages(tmp_path: Path, front: str, message: str, line: int) -> None:

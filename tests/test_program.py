@@ -16,17 +16,14 @@ from conftest import quiet_reporter
 from guidebook.load import load_book
 from guidebook.model import Chapter, ChapterKind
 from guidebook.printables.exercises import ExerciseIndex, normalise
+from guidebook.printables.loads import format_number, parse_reps, round_to_step, working_load
 from guidebook.printables.model import Athlete, Load, Prescription, Program, Session
 from guidebook.printables.program import (
     EXERCISE_KEYS,
     PROGRAM_KEYS,
     SESSION_KEYS,
-    format_number,
-    parse_reps,
     read_program,
-    round_to_step,
     session_slug,
-    working_load,
 )
 
 
@@ -576,6 +573,14 @@ ERRORS: dict[str, tuple[str, list[str]]] = {
     "a key given twice": (
         one_exercise(notes="a", rest="60", tempo="31X0").replace("tempo:", "notes:"),
         [f"{P}:11: error: program: key 'notes' is given twice (lines 9 and 11); keep one of them"],
+    ),
+    "a session's key given twice (nested, same words)": (
+        one_exercise().replace("  - title: Legs\n", "  - title: Legs\n    title: Arms\n"),
+        [f"{P}:5: error: program: key 'title' is given twice (lines 4 and 5); keep one of them"],
+    ),
+    "the program's key given twice": (
+        one_exercise().replace("units: kg\n", "units: kg\nunits: lb\n"),
+        [f"{P}:3: error: program: key 'units' is given twice (lines 2 and 3); keep one of them"],
     ),
     # the program's keys
     "unknown top-level keys": (

@@ -12,9 +12,10 @@ import pytest
 from conftest import quiet_reporter
 
 from guidebook.model import Chapter, ChapterKind
+from guidebook.numbers import parse_number
 from guidebook.printables.exercises import ExerciseIndex
 from guidebook.printables.model import Athlete, Roster
-from guidebook.printables.roster import parse_number, read_roster
+from guidebook.printables.roster import read_roster
 
 
 def chapter(
@@ -176,8 +177,8 @@ ERRORS = {
     "two columns for one exercise": (
         "name,back-squat,Barbell Back Squat 1RM\nAna,100,100\n",
         [
-            "roster.csv:1: error: roster: columns 'back-squat' and 'Barbell Back Squat 1RM' "
-            "are both the 1RM for back-squat; keep one of them"
+            "roster.csv:1: error: roster: the 1RM for back-squat is given twice, as "
+            "'back-squat' and 'Barbell Back Squat 1RM' (columns 2 and 3); keep one of them"
         ],
     ),
     "no name column": (
@@ -191,7 +192,10 @@ ERRORS = {
     ),
     "two name columns": (
         "name,deadlift,Athlete\nAna,100,Ana\n",
-        ["roster.csv:1: error: roster: two name columns ('name' and 'Athlete'); keep one of them"],
+        [
+            "roster.csv:1: error: roster: column 'name' is given twice, as 'name' and "
+            "'Athlete' (columns 1 and 3); keep one of them"
+        ],
     ),
     "a 1RM that is not a number": (
         "name,back-squat\nAna Silva,abc\n",

@@ -13,7 +13,7 @@ from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.filenames import file_stem, unique_stems
 from guidebook.printables.content import exercise_sheets
 from guidebook.printables.jobs import run_jobs
-from guidebook.printables.program import working_load
+from guidebook.printables.loads import working_load
 from guidebook.printables.render import Job
 
 TEMPLATE = "printables/card.html.j2"

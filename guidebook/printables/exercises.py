@@ -7,19 +7,20 @@ spacing ignored. Nothing fuzzier: a name either means one chapter or none, and t
 means the same chapter in every program. When two chapters share a name, a slug beats an alias,
 an alias beats a title, and otherwise the chapter earlier in the book wins.
 
-For a name that matches nothing, `hint` gives the did-you-mean for the error message (difflib,
-among the exercises' titles, slugs and aliases). Guides are not exercises: a session card or a
-1RM column only holds exercises, so a guide's name resolves to nothing and the hint says why.
+For a name that matches nothing, `hint` gives the did-you-mean for the error message (the
+shared `schema.did_you_mean`, among the exercises' titles, slugs and aliases). Guides are not
+exercises: a session card or a 1RM column only holds exercises, so a guide's name resolves to
+nothing and the hint says why.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
 from guidebook.model import Chapter
+from guidebook.schema import did_you_mean
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -87,8 +88,8 @@ class ExerciseIndex:
         key = normalise(name)
         if not key:
             return None
-        close = difflib.get_close_matches(key, list(self._by_name), n=1, cutoff=0.6)
-        return self._by_name[close[0]].title if close else None
+        close = did_you_mean(key, self._by_name)
+        return self._by_name[close].title if close is not None else None
 
     def hint(self, name: str) -> str:
         """The end of an 'is not in the book' message: why, and what to write instead."""

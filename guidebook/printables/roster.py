@@ -5,8 +5,10 @@ or without a byte-order mark (older Windows exports in Windows-1252 are read wit
 commas, semicolons or tabs between cells (whichever the header row uses most), decimal commas
 ("102,5"), trailing empty cells and blank rows. The first row names the columns: `name` (or
 `athlete`) for the athlete, every other column an exercise of the book by its title, slug or
-alias, optionally marked "1RM" ("Back Squat 1RM", "back-squat (1RM)"). A cell holds that
-athlete's 1RM in the program's units; an empty cell means not known.
+alias, optionally marked "1RM" ("Back Squat 1RM", "back-squat (1RM)"). The name column is
+declared as a `schema.Field` (`NAME`, alias `athlete`); a column given twice is reported in
+the same words as a YAML key given twice. A cell holds that athlete's 1RM in the program's
+units; an empty cell means not known.
 
 Every problem is reported with the physical line it is on, and the reader goes on, so that one
 run lists every mistake; `read_roster` then returns None.
@@ -21,30 +23,25 @@ from pathlib import Path
 
 from guidebook.diagnostics import Reporter
 from guidebook.model import Chapter
+from guidebook.numbers import parse_number
 from guidebook.printables.exercises import ExerciseIndex
 from guidebook.printables.model import Athlete, Roster
+from guidebook.safeyaml import given_twice, lines
+from guidebook.schema import Field
 from guidebook.text import read_text_file
 
-NAME_COLUMNS = ("name", "athlete")
+NAME = Field("name", "str", "The athlete's name, one row per athlete.", aliases=("athlete",))
+NAME_COLUMNS = (NAME.name, *NAME.aliases)
 MAX_ONE_REP_MAX = 1000.0  # exclusive, in kg or lb
 DELIMITERS = (",", ";", "\t")
 EXAMPLE_HEADER = "name,Back Squat,Deadlift"
 
 _ONE_RM = re.compile(r"\(?\b1\s*-?\s*rm\b\)?", re.IGNORECASE)
-_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
 
 
 def read_text(path: Path, reporter: Reporter, what: str) -> str | None:
     """The file's text with '\\n' line ends: UTF-8 (BOM or not), else Windows-1252 and a warning."""
     return read_text_file(path, reporter, f"{what}: ")
-
-
-def parse_number(text: str) -> float | None:
-    """'102.5' or '102,5' -> 102.5; anything else (units, signs, thousands marks) -> None."""
-    text = text.strip()
-    if not _NUMBER.fullmatch(text):
-        return None
-    return float(text.replace(",", "."))
 
 
 def read_roster(path: Path, index: ExerciseIndex, reporter: Reporter) -> Roster | None:
@@ -125,7 +122,7 @@ class _Columns:
         name_columns: list[int] = []
         exercises: dict[int, Chapter] = {}
         unnamed: list[int] = []
-        first_of: dict[str, str] = {}  # slug -> the header that named it first
+        first_of: dict[str, int] = {}  # slug -> the column that named it first
         for number, raw in enumerate(header):
             title = " ".join(raw.split())
             if not title:
@@ -137,14 +134,12 @@ class _Columns:
                 if chapter is None:
                     continue
                 if chapter.slug in first_of:
-                    reporter.error(
-                        f"roster: columns '{first_of[chapter.slug]}' and '{title}' are both "
-                        f"the 1RM for {chapter.slug}; keep one of them",
-                        path,
-                        line,
-                    )
+                    first, names = first_of[chapter.slug], (header[first_of[chapter.slug]], raw)
+                    where = lines(first + 1, number + 1, "column")
+                    twice = given_twice(f"the 1RM for {chapter.slug}", where, _names(*names))
+                    reporter.error(f"roster: {twice}", path, line)
                     continue
-                first_of[chapter.slug] = title
+                first_of[chapter.slug] = number
                 exercises[number] = chapter
         if not name_columns:
             reporter.error(
@@ -155,9 +150,16 @@ class _Columns:
             )
             return None
         if len(name_columns) > 1:
-            both = " and ".join(f"'{header[n].strip()}'" for n in name_columns[:2])
-            reporter.error(f"roster: two name columns ({both}); keep one of them", path, line)
+            first, again = name_columns[:2]
+            where = lines(first + 1, again + 1, "column")
+            names = _names(header[first], header[again])
+            twice = given_twice(f"column '{NAME.name}'", where, names)
+            reporter.error(f"roster: {twice}", path, line)
         return cls(name_columns[0], exercises, unnamed, len(header))
+
+
+def _names(first: str, again: str) -> tuple[str, str]:
+    return " ".join(first.split()), " ".join(again.split())
 
 
 def _column_exercise(
