@@ -8,7 +8,6 @@ is moved into place (`writer.py`).
 
 from __future__ import annotations
 
-import difflib
 import time
 from collections.abc import Mapping, Sequence
 
@@ -18,6 +17,7 @@ from guidebook.filenames import file_stem, unique_stems
 from guidebook.printables.batch import Batch
 from guidebook.printables.render import Job
 from guidebook.render.resources import layout_folders
+from guidebook.schema import did_you_mean
 
 
 def run_jobs(jobs: Sequence[Job], context: RenderContext, what: str) -> list[Output]:
@@ -58,8 +58,8 @@ def choose(
         return list(known)
     for slug in wanted:
         if slug not in known:
-            close = difflib.get_close_matches(slug, list(known), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            close = did_you_mean(slug, known)
+            hint = f" (did you mean '{close}'?)" if close else ""
             context.reporter.error(f"no {what} with the slug '{slug}'{hint}")
     context.reporter.check()
     return list(dict.fromkeys(wanted))
