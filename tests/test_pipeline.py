@@ -7,6 +7,7 @@ diagnostics limited to what is printed.
 
 from __future__ import annotations
 
+import ast
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,3 +146,41 @@ def test_warnings_follow_what_is_printed(tmp_path: Path) -> None:
     code, _, stderr = run_cli("build", "--targets", "epub,sheets", "--out", "out", "-q", cwd=book)
     assert code == 0 and len(warning_lines(stderr)) == 1
     assert "guide-glute-training.md:64" in warning_lines(stderr)[0]
+
+
+def _imports(module: Path) -> set[str]:
+    """The guidebook modules `module` imports."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return {name for name in names if name.startswith("guidebook")}
+
+
+# Who may import whom: each stage sees only the stages before it and shared data, never the
+# orchestrator or the command line above it.
+LAYERS = {
+    "guidebook/load": ("guidebook.convert", "guidebook.render", "guidebook.printables"),
+    "guidebook/convert": ("guidebook.load", "guidebook.render", "guidebook.printables"),
+    "guidebook/render": ("guidebook.load", "guidebook.convert", "guidebook.printables"),
+    "guidebook/printables": ("guidebook.load", "guidebook.targets"),
+}
+ABOVE = ("guidebook.cli", "guidebook.build", "guidebook.targets")
+SHARED = {"guidebook.convert.tree"}  # XHTML tree helpers: parse, serialise, unwrap
+
+
+@pytest.mark.parametrize("folder", sorted(LAYERS))
+def test_stages_never_import_what_comes_after_them(folder: str) -> None:
+    for module in sorted((REPO / folder).rglob("*.py")):
+        for name in _imports(module) - SHARED:
+            forbidden = LAYERS[folder] + ABOVE
+            assert not name.startswith(forbidden), f"{module.relative_to(REPO)} imports {name}"
+
+
+def test_every_module_is_under_300_lines() -> None:
+    for module in sorted((REPO / "guidebook").rglob("*.py")):
+        lines = len(module.read_text(encoding="utf-8").splitlines())
+        assert lines <= 300, f"{module.relative_to(REPO)} has {lines} lines"
