@@ -186,7 +186,7 @@ class ChapterDoc:
     html: str
     ids: frozenset[str]
     headings: tuple[Heading, ...]
-    content: ChapterContent = ChapterContent()
+    content: ChapterContent
 
 
 @dataclass(frozen=True)

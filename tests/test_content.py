@@ -146,19 +146,26 @@ def test_chapter_without_headings_has_no_sections(tmp_path: Path) -> None:
     assert doc_of(edition, "note").content == ChapterContent()
 
 
-def test_seed_shaped_chapter(tmp_path: Path) -> None:
-    book_dir = copy_book("seedlike", tmp_path)
+# An exported exercise page's sections, as the seeds write them.
+SEED_SECTIONS = [
+    ("quick", "Quick answer"),
+    ("steps", "How to perform"),
+    ("tips", "Pro tips"),
+    ("mistakes", "Common mistakes"),
+    ("faq", "FAQ"),
+    ("related", "Related exercises"),
+]
+
+
+def _content(content_dir: Path, slug: str) -> ChapterContent:
     reporter = quiet_reporter()
-    edition = convert_book(load_book(book_dir / "content", None, reporter), reporter)
-    content = doc_of(edition, "kettlebell-swing").content
-    assert [s.role for s in content.sections] == [
-        "quick",
-        "steps",
-        "tips",
-        "mistakes",
-        "faq",
-        "related",
-    ]
+    edition = convert_book(load_book(content_dir, None, reporter), reporter)
+    return doc_of(edition, slug).content
+
+
+def test_seed_shaped_chapter(tmp_path: Path) -> None:
+    content = _content(copy_book("seedlike", tmp_path) / "content", "kettlebell-swing")
+    assert [(s.role, s.title) for s in content.sections] == SEED_SECTIONS
     assert len(content.steps) == 5
     assert content.steps[0].startswith("Set the kettlebell about a foot in front of you")
     assert len(content.tips) == 3 and len(content.mistakes) == 3
@@ -179,17 +186,8 @@ def test_seed_chapter(tmp_path: Path) -> None:
     content_dir.mkdir()
     for seed in SEEDS.glob("*.md"):
         (content_dir / seed.name).write_bytes(seed.read_bytes())
-    reporter = quiet_reporter()
-    edition = convert_book(load_book(content_dir, None, reporter), reporter)
-    content = doc_of(edition, "exercise-barbell-hip-thrust").content
-    assert [s.title for s in content.sections] == [
-        "Quick answer",
-        "How to perform",
-        "Pro tips",
-        "Common mistakes",
-        "FAQ",
-        "Related exercises",
-    ]
+    content = _content(content_dir, "exercise-barbell-hip-thrust")
+    assert [(s.role, s.title) for s in content.sections] == SEED_SECTIONS
     assert (len(content.steps), len(content.tips), len(content.mistakes)) == (5, 3, 3)
     assert len(content.faq) == 5
     assert content.steps[-1] == "Repeat for the desired number of repetitions."
