@@ -104,7 +104,7 @@ def prepare(
     )
     started = time.perf_counter()
     images = ImageOptions(
-        remote=RemoteImages() if request.remote_images else None, for_print=print_images
+        remote=RemoteImages() if request.remote_images else None, print_images=print_images
     )
     edition = convert_book(book, reporter, images)
     reporter.check()

@@ -2,7 +2,8 @@
 
 load   produces a `Book` (config + ordered `Part`s of `Chapter`s, Markdown still unconverted);
 convert produces an `Edition`: every chapter as a sanitised XHTML fragment whose internal links
-        use the one-document form `#slug--id`, plus the `Asset`s the outputs need;
+        use the one-document form `#slug--id`, with its `ChapterContent` (sections, steps,
+        tips, mistakes, FAQ, images as data), plus the `Asset`s the outputs need;
 render  turns an `Edition` into files (PDF, EPUB, HTML), adapting links to its own target.
 """
 
@@ -16,6 +17,7 @@ from typing import Literal
 ChapterKind = Literal["exercise", "guide"]
 Paper = Literal["a4", "letter"]
 Target = Literal["pdf", "epub", "html", "handout", "sheet", "card"]  # see targets.py
+SectionRole = Literal["quick", "steps", "tips", "mistakes", "faq", "related"]
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,47 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Section:
+    """An H2 section of a chapter; `role` None for one that is not a known exercise section."""
+
+    role: SectionRole | None
+    title: str
+    id: str  # the heading's id
+
+
+@dataclass(frozen=True)
+class Question:
+    """A FAQ entry: the H3 question and the text of everything up to the next one."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class ChapterImage:
+    """An image of a chapter: `name` is its asset's name (`Asset.name`, "images/x.svg")."""
+
+    name: str
+    alt: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class ChapterContent:
+    """What a chapter says, as data (convert's `sections.read_content`), for outputs that lay
+    it out themselves (form sheets, session cards). Texts are plain, whitespace collapsed, as
+    printed (long words carry their zero-width break opportunities); all in reading order.
+    """
+
+    sections: tuple[Section, ...] = ()
+    steps: tuple[str, ...] = ()  # the numbered steps under "How to perform"
+    tips: tuple[str, ...] = ()  # the list items under "Pro tips"
+    mistakes: tuple[str, ...] = ()  # the list items under "Common mistakes"
+    faq: tuple[Question, ...] = ()
+    images: tuple[ChapterImage, ...] = ()  # every image of the chapter, sections or not
+
+
+@dataclass(frozen=True)
 class ChapterDoc:
     """A converted chapter: sanitised XHTML body fragment, ids unique book-wide."""
 
@@ -142,6 +185,7 @@ class ChapterDoc:
     html: str
     ids: frozenset[str]
     headings: tuple[Heading, ...]
+    content: ChapterContent
 
 
 @dataclass(frozen=True)

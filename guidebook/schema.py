@@ -27,7 +27,6 @@ from typing import Any, TypeVar
 import yaml
 
 from guidebook.diagnostics import Reporter, shorten
-from guidebook.safeyaml import SafeYamlLoader as SafeYamlLoader  # re-exported: its old home
 from guidebook.safeyaml import (
     YamlLoad,
     YamlMap,
@@ -80,6 +79,12 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate closest to `word` (ignoring case), if it is close: the one did-you-mean."""
     close = difflib.get_close_matches(word.lower(), list(candidates), n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+def suggestion(word: str, candidates: Iterable[str]) -> str:
+    """ " (did you mean 'x'?)" for the close candidate, or nothing."""
+    close = did_you_mean(word, candidates)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 def expected(key: str, wanted: str, got: str) -> str:
@@ -251,8 +256,3 @@ def _strings(raw: Any) -> tuple[tuple[str, ...] | None, str | None]:
     ):
         return tuple(str(item).strip() for item in raw if str(item).strip()), None
     return None, wanted
-
-
-def field_table(fields: Sequence[Field]) -> Mapping[str, str]:
-    """{key: doc} for documentation and `--help` output."""
-    return {f.name: f.doc for f in fields}

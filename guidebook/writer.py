@@ -1,11 +1,11 @@
 """Writing outputs into --out: one writer at a time, private staging, replacement as a set.
 
-Every command that writes (`build`, `handouts`, `sheets`, `program`) does it inside
+Every command that writes (`build`, `handouts`, `sheets`, `cards`) does it inside
 `output_folder(out)`:
 
-1. **Lock.** `<out>/.guidebook-lock` is locked exclusively (`flock`) until the command ends. A
-   second command into the same folder waits, saying so, for at most `LOCK_WAIT_SECONDS`, then
-   stops with an error; nothing of the first command's work is touched.
+1. **Lock.** `<out>/.guidebook-lock` is locked exclusively until the command ends (`lock.py`):
+   a second command into the same folder waits, saying so, for at most `LOCK_WAIT_SECONDS`,
+   then stops with an error; nothing of the first command's work is touched.
 2. **Stale staging.** Holding the lock, the command is the only writer, so every staging
    folder found in `<out>` (`.guidebook-staging-*`, or the `.guidebook-<8 characters>`
    folders of earlier versions) was left by a command that was killed: it is removed. Nothing
@@ -32,21 +32,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import re
 import secrets
 import shutil
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from guidebook.diagnostics import Reporter, display_path
 from guidebook.interrupts import signals_held
+from guidebook.lock import locked
 
-LOCK_FILE = ".guidebook-lock"
-LOCK_WAIT_SECONDS = 600.0  # a long book's PDF takes minutes; a stuck one is then reported
 STAGING_PREFIX = ".guidebook-staging-"
 # Folders only this builder makes: its staging folders, and those of versions before the lock
 # (tempfile.mkdtemp's `.guidebook-` + 8 characters). Never the marker, the lock or the cache.
@@ -77,7 +74,7 @@ def output_folder(out_dir: Path, reporter: Reporter, written: Written) -> Iterat
     # `--out a/b/c` may create a and b too; a run that leaves nothing removes all it created.
     created = [folder for folder in (out_dir, *out_dir.parents) if not os.path.lexists(folder)]
     try:
-        with _locked(out_dir, reporter):
+        with locked(out_dir, reporter):
             _remove_stale_staging(out_dir)
             root = out_dir / f"{STAGING_PREFIX}{secrets.token_hex(8)}"
             staging = Staging(out_dir, root, written, reporter)
@@ -247,67 +244,6 @@ def _hard_link(source: Path, target: Path) -> bool:
     except OSError:
         return False
     return True
-
-
-# --- the lock -------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _locked(out_dir: Path, reporter: Reporter) -> Iterator[None]:
-    """Hold `<out>/.guidebook-lock` exclusively. The file is removed on release while still
-    locked; a command that was waiting on the removed file sees that and locks the new one."""
-    path = out_dir / LOCK_FILE
-    deadline: float | None = None
-    while True:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-        except FileNotFoundError:  # the last holder removed the folder it had created
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            deadline = _wait(out_dir, deadline, reporter)
-            continue
-        if _is_linked(fd, path):
-            break
-        os.close(fd)
-    try:
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-        os.close(fd)
-
-
-def _wait(out_dir: Path, deadline: float | None, reporter: Reporter) -> float:
-    now = time.monotonic()
-    if deadline is None:
-        reporter.note(
-            f"waiting for another build into {display_path(out_dir)} to finish "
-            f"(at most {LOCK_WAIT_SECONDS:.0f} s)..."
-        )
-        deadline = now + LOCK_WAIT_SECONDS
-    elif now >= deadline:
-        reporter.error(
-            f"another build is still writing into {display_path(out_dir)} after "
-            f"{LOCK_WAIT_SECONDS:.0f} s (it holds {LOCK_FILE}); try again when it has "
-            "finished, or choose another --out"
-        )
-        reporter.check()
-    time.sleep(0.1)
-    return deadline
-
-
-def _is_linked(fd: int, path: Path) -> bool:
-    """Whether the locked file is still the one at `path` (not removed by its last holder)."""
-    try:
-        linked = os.stat(path, follow_symlinks=False)
-    except FileNotFoundError:
-        return False
-    held = os.fstat(fd)
-    return (linked.st_dev, linked.st_ino) == (held.st_dev, held.st_ino)
 
 
 def _remove_stale_staging(out_dir: Path) -> None:

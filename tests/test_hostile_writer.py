@@ -182,7 +182,7 @@ def test_a_command_into_a_locked_out_waits_then_stops(
     sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
     with contextlib.suppress(ImportError):  # (a builder without the writer has no lock at all)
-        monkeypatch.setattr(importlib.import_module("guidebook.writer"), "LOCK_WAIT_SECONDS", 0.3)
+        monkeypatch.setattr(importlib.import_module("guidebook.lock"), "LOCK_WAIT_SECONDS", 0.3)
     out = tmp_path / "out"
     with holding_the_lock(out):
         before = tree(out)

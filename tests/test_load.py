@@ -7,8 +7,12 @@ from pathlib import Path
 import pytest
 from conftest import copy_book, quiet_reporter
 
+from guidebook.config import BookFile
 from guidebook.diagnostics import BookError, Reporter
-from guidebook.load import load_book, load_chapter
+from guidebook.load import load_book
+from guidebook.load.chapters import load_chapter
+from guidebook.load.order import Order, PartSpec, read_order
+from guidebook.model import BookConfig
 
 METADATA = "- **Body Part:** Back\n- **Equipment:** Cable\n"
 
@@ -209,6 +213,28 @@ def test_parts_auto_groups_exercises_by_body_part(tmp_path: Path) -> None:
         ("Legs", ["glute-bridge", "kettlebell-swing"]),
         ("Guides", ["guide-glute-training", "guide-warm-up-basics"]),
     ]
+
+
+def test_book_file_order_is_read_once_into_a_typed_order(tmp_path: Path) -> None:
+    book_yml = tmp_path / "book.yml"
+    config = BookConfig(path=book_yml)
+    parts = [
+        {"title": " ", "chapters": ["a", 2024]},
+        {"title": "B"},
+        {"title": "C", "chapters": []},
+    ]
+    reporter = quiet_reporter()
+    order = read_order(BookFile(config, parts, "parts", 3), reporter)
+    assert order == Order("listed", (PartSpec(None, ("a", "2024")), PartSpec("C", ())), book_yml, 3)
+    assert messages(reporter) == [
+        f"{book_yml}:3: error: book file: parts: part 2: expected 'title: <text>' and "
+        "'chapters: [<slug>, ...]'"
+    ]
+    assert read_order(BookFile(config, "auto", "parts", 3), reporter).kind == "auto"
+    assert read_order(BookFile(config, None, None, None), reporter) == Order()
+    wrong = read_order(BookFile(config, "x", "chapters", 1), reporter)
+    assert wrong == Order("listed", (), book_yml, 1)
+    assert messages(reporter)[-1].endswith("chapters: expected a list of chapter slugs")
 
 
 # --- content errors, from the fixture books --------------------------------------------------

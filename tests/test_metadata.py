@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, needs_seeds, quiet_reporter
 
-from guidebook.load import load_chapter
+from guidebook.load.chapters import load_chapter
 from guidebook.metadata import find_bullet_metadata
 from guidebook.model import ExerciseInfo
 

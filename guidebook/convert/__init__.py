@@ -2,7 +2,7 @@
 
 Per chapter: Markdown -> HTML (Python-Markdown) -> allow-list sanitising (nh3) -> lxml tree ->
 content-model repair -> book-wide ids -> (once every chapter's ids are known) links, images,
-sections -> XHTML text.
+sections -> XHTML text, and the chapter's content as data (`ChapterContent`).
 Internal links come out in the one-document form `#anchor--id`; renderers adapt them.
 """
 
@@ -17,7 +17,7 @@ from guidebook.convert.links import LinkTable, resolve_links
 from guidebook.convert.markdown import MarkdownConverter
 from guidebook.convert.repair import repair_content_model
 from guidebook.convert.sanitize import sanitize
-from guidebook.convert.sections import structure_sections
+from guidebook.convert.sections import read_content, structure_sections
 from guidebook.convert.tree import (
     MAX_DEPTH,
     drop_disallowed,
@@ -79,12 +79,18 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
         collect_images(
             root, chapter, book.content_dir, registry, reporter, images or ImageOptions()
         )
-        structure_sections(root)
+        sections = structure_sections(root)
         _report_long_words(break_long_words(root), chapter, reporter)
         all_ids = frozenset(
             {chapter.anchor} | {el.get("id") for el in root.iter() if el.get("id") is not None}
         )
-        docs[chapter.slug] = ChapterDoc(chapter, to_xhtml(root), all_ids, headings[chapter.slug])
+        docs[chapter.slug] = ChapterDoc(
+            chapter,
+            to_xhtml(root),
+            all_ids,
+            headings[chapter.slug],
+            read_content(root, sections),
+        )
 
     parts = tuple((part, tuple(docs[ch.slug] for ch in part.chapters)) for part in book.parts)
     return Edition(book, parts, registry.assets)

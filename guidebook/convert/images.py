@@ -38,7 +38,7 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg"})
 @dataclass(frozen=True)
 class ImageOptions:
     remote: RemoteImages | None = None  # None: remote images are refused (the default)
-    for_print: bool = True  # warn about images too coarse for print
+    print_images: bool = True  # warn about images too coarse for print (`Needs.print_images`)
 
 
 @dataclass
@@ -114,7 +114,7 @@ def collect_images(
                 img.attrib.pop(attribute, None)
             else:
                 img.set(attribute, str(pixels))  # '0800' -> '800'; keeps its place
-        if options.for_print and info.size is not None:
+        if options.print_images and info.size is not None:
             _check_resolution(src, info.size, img.get("width"), chapter, line, reporter)
         img.set("src", asset.name)
         _make_figure(img)

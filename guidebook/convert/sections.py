@@ -5,6 +5,9 @@ Related exercises) get a role class the layouts style: numbered steps, tip and m
 FAQ as question and answer. Other sections pass through as plain `<section class="sec">`.
 The `---` rules the seeds put between sections are dropped where a section starts anyway; a
 rule before ordinary text ends the current section (the seeds' closing call to action).
+
+`read_content` then reads the finished tree back as data (`ChapterContent`): the sections,
+the numbered steps, tips, mistakes, FAQ and images, for the printables.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import re
 from lxml import etree
 
 from guidebook.convert.tree import text_of
+from guidebook.model import ChapterContent, ChapterImage, Question, Section, SectionRole
 
 # Heading text (lower case, punctuation dropped) -> role.
-ROLES = {
+ROLES: dict[str, SectionRole] = {
     "quick answer": "quick",
     "in short": "quick",
     "summary": "quick",
@@ -39,14 +43,20 @@ ROLES = {
 }
 
 
-def role_of(heading_text: str) -> str | None:
+# A section element `structure_sections` made, with its role (None: a plain section).
+Made = tuple[SectionRole | None, etree._Element]
+
+
+def role_of(heading_text: str) -> SectionRole | None:
     key = re.sub(r"[^a-z ]+", "", heading_text.lower()).strip()
     return ROLES.get(" ".join(key.split()))
 
 
-def structure_sections(root: etree._Element) -> None:
+def structure_sections(root: etree._Element) -> list[Made]:
+    """Wrap each H2 and what follows it in a `<section>`; return those sections in order."""
     _drop_section_rules(root)
     children = list(root)
+    made: list[Made] = []
     section: etree._Element | None = None
     for child in children:
         if child.tag == "h2":
@@ -55,6 +65,7 @@ def structure_sections(root: etree._Element) -> None:
             section.set("class", f"sec sec-{role}" if role else "sec")
             section.set("aria-labelledby", child.get("id", ""))
             child.addprevious(section)
+            made.append((role, section))
         elif child.tag == "hr":
             section = None  # a rule inside a section ends it: what follows is a closing note
         if section is not None:
@@ -66,6 +77,7 @@ def structure_sections(root: etree._Element) -> None:
                 ol.set("class", "steps")
         elif "sec-faq" in classes:
             _group_questions(section)
+    return made
 
 
 def _drop_section_rules(root: etree._Element) -> None:
@@ -93,3 +105,39 @@ def _group_questions(section: etree._Element) -> None:
             answer.set("class", "answer")
         elif group is not None and child.tag not in ("h2",):
             group[-1].append(child)
+
+
+def read_content(root: etree._Element, sections: list[Made]) -> ChapterContent:
+    """The chapter's content as data, from its finished tree and `structure_sections`' result.
+
+    Steps are the items of every numbered list in "How to perform" that is the first numbered
+    list of its parent (the steps and their sub-steps; a second list beside them is
+    commentary); tips and mistakes are every list item of their sections; FAQ entries are the
+    question groups `_group_questions` made; images are all the chapter's, sections or not.
+    """
+
+    def items(role: SectionRole, path: str) -> tuple[str, ...]:
+        return tuple(
+            text_of(li) for r, section in sections if r == role for li in section.xpath(path)
+        )
+
+    return ChapterContent(
+        sections=tuple(
+            Section(role, text_of(section[0]), section[0].get("id", ""))
+            for role, section in sections
+        ),
+        steps=items("steps", ".//ol[1]/li"),
+        tips=items("tips", ".//li"),
+        mistakes=items("mistakes", ".//li"),
+        faq=tuple(
+            Question(text_of(group[0]), text_of(group[1]))
+            for role, section in sections
+            if role == "faq"
+            for group in section.iterchildren("div")
+            if group.get("class") == "qa"
+        ),
+        images=tuple(
+            ChapterImage(img.get("src", ""), img.get("alt", ""), img.get("title"))
+            for img in root.iter("img")
+        ),
+    )

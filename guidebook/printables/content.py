@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
-from lxml import etree
-
 from guidebook.diagnostics import Reporter
 from guidebook.model import Asset, BookConfig, ChapterDoc, Edition
 from guidebook.printables.checklist import Group, checklist, condense
@@ -47,6 +45,12 @@ def exercise_sheets(
     }
 
 
+def chapter_assets(doc: ChapterDoc, edition: Edition) -> tuple[Asset, ...]:
+    """The assets the chapter's images use, in the edition's order."""
+    names = {image.name for image in doc.content.images}
+    return tuple(asset for asset in edition.assets if asset.name in names)
+
+
 def chapter_link(doc: ChapterDoc, config: BookConfig) -> tuple[str | None, str | None]:
     """The chapter's demonstration video, else its page on the book's website, else nothing."""
     video = (doc.chapter.video or "").strip()
@@ -62,12 +66,9 @@ def chapter_link(doc: ChapterDoc, config: BookConfig) -> tuple[str | None, str |
 def _sheet(
     doc: ChapterDoc, config: BookConfig, assets: Mapping[str, Asset], reporter: Reporter
 ) -> ExerciseSheet:
-    chapter, info = doc.chapter, doc.chapter.exercise
-    root = etree.fromstring(f"<div>{doc.html}</div>")
-    steps = [_text(li) for li in root.xpath(".//section[contains(@class,'sec-steps')]//ol[1]/li")]
-    mistakes = [
-        condense(_text(li)) for li in root.xpath(".//section[contains(@class,'sec-mistakes')]//li")
-    ]
+    chapter, info, content = doc.chapter, doc.chapter.exercise, doc.content
+    steps = list(content.steps)
+    mistakes = [condense(mistake) for mistake in content.mistakes]
     if not steps:
         reporter.warning(
             "no numbered steps under 'How to perform': the form sheet's checklist is empty",
@@ -79,7 +80,7 @@ def _sheet(
             chapter.path,
         )
     link, label = chapter_link(doc, config)
-    image = next(iter(root.iter("img")), None)
+    image = content.images[0] if content.images else None
     kicker = info.kicker_parts() if info else ()
     facts = tuple((k, v) for k, v in info.rows() if k in SHEET_FACTS) if info else ()
     return ExerciseSheet(
@@ -89,14 +90,10 @@ def _sheet(
         facts=facts,
         groups=checklist(steps),
         watch_for=tuple(m for m in mistakes if m),
-        thumbnail=assets.get(image.get("src", "")) if image is not None else None,
+        thumbnail=assets.get(image.name) if image is not None else None,
         link=link,
         link_label=label,
     )
-
-
-def _text(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
 
 @dataclass(frozen=True)

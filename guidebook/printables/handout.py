@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lxml import etree
-
 from guidebook.contract import Needs, Output, RenderContext, Renderer
-from guidebook.convert.tree import to_xhtml, unwrap
-from guidebook.model import Asset, ChapterDoc, Edition
-from guidebook.printables.content import chapter_link
+from guidebook.convert.tree import parse_fragment, to_xhtml, unwrap
+from guidebook.model import ChapterDoc, Edition
+from guidebook.printables.content import chapter_assets, chapter_link
 from guidebook.printables.jobs import choose, file_stems, run_jobs
 from guidebook.printables.render import Job
 from guidebook.render.context import chapter_view
@@ -50,7 +48,7 @@ class HandoutTarget(Renderer):
                         "link": chapter_link(doc, cfg)[0],
                     },
                     context.out_dir / "handouts" / f"{names[slug]}.pdf",
-                    assets=_chapter_assets(doc, edition),
+                    assets=chapter_assets(doc, edition),
                     label=f"handout of {slug}",
                     source=doc.chapter.path,
                 )
@@ -58,14 +56,9 @@ class HandoutTarget(Renderer):
         return run_jobs(jobs, context, "handouts")
 
 
-def _chapter_assets(doc: ChapterDoc, edition: Edition) -> tuple[Asset, ...]:
-    names = set(etree.fromstring(f"<div>{doc.html}</div>").xpath(".//img/@src"))
-    return tuple(a for a in edition.assets if a.name in names)
-
-
 def _body(doc: ChapterDoc, docs: dict[str, ChapterDoc], edition: Edition) -> str:
     """The chapter's XHTML with links to other chapters sent to their web page, or made text."""
-    root = etree.fromstring(f"<div>{doc.html}</div>")
+    root = parse_fragment(doc.html)
     # Links read `#anchor--id`; the anchor is the slug unless that is no XML name (names.py).
     by_anchor = {d.chapter.anchor: d for d in docs.values()}
     for link in list(root.iter("a")):

@@ -17,7 +17,7 @@ from guidebook.filenames import file_stem, unique_stems
 from guidebook.printables.batch import Batch
 from guidebook.printables.render import Job
 from guidebook.render.resources import layout_folders
-from guidebook.schema import did_you_mean
+from guidebook.schema import suggestion
 
 
 def run_jobs(jobs: Sequence[Job], context: RenderContext, what: str) -> list[Output]:
@@ -58,9 +58,7 @@ def choose(
         return list(known)
     for slug in wanted:
         if slug not in known:
-            close = did_you_mean(slug, known)
-            hint = f" (did you mean '{close}'?)" if close else ""
-            context.reporter.error(f"no {what} with the slug '{slug}'{hint}")
+            context.reporter.error(f"no {what} with the slug '{slug}'{suggestion(slug, known)}")
     context.reporter.check()
     return list(dict.fromkeys(wanted))
 

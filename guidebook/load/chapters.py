@@ -1,15 +1,15 @@
-"""Stage 1, load: a content folder (and optional book file) -> `Book`.
+"""Load, stage 1 of 2: files -> chapters. Input: the content folder; output: `Chapter`s.
 
-Reads every `*.md` under the content folder, repairs mis-decoded text, splits front matter,
-takes the title from front matter or the first `# heading`, reads exercise metadata from front
-matter or the bold-label bullets, decides each chapter's kind and slug, then orders chapters
-into parts as the book file says (or by default: exercises by body part, then guides).
+Finds every `*.md` under the content folder (`discover`), reads it, repairs mis-decoded text,
+splits front matter, takes the title from front matter or the first `# heading`, reads exercise
+metadata from front matter or the bold-label bullets, and decides each chapter's kind and slug
+(`load_chapter`); `load_chapters` does all of it and keeps slugs unique. The chapters come out
+in file order: `order.py` puts them in the book's order.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import re
 import stat
@@ -17,19 +17,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from guidebook.config import find_book_file, load_config
 from guidebook.diagnostics import Reporter, display_path
 from guidebook.frontmatter import split_front_matter
-from guidebook.metadata import find_bullet_metadata
-from guidebook.model import Book, Chapter, ChapterKind, ExerciseInfo, Part
-from guidebook.names import assign_anchors
-from guidebook.text import (
-    line_of,
-    read_text_file,
-    repair_mojibake,
-    slugify,
-    without_disallowed,
-)
+from guidebook.metadata import BulletMetadata, find_bullet_metadata
+from guidebook.model import Chapter, ChapterKind, ExerciseInfo
+from guidebook.text import line_of, read_text_file, repair_mojibake, slugify, without_disallowed
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _H1 = re.compile(r"^#(?!#)\s*(?P<title>.*?)\s*#*\s*$")
@@ -41,16 +33,10 @@ _KIND_FOLDERS: dict[str, ChapterKind] = {
     "guide": "guide",
 }
 _SLUG_PREFIXES = ("exercise-", "guide-")
-# Body parts in the order a strength book usually presents them; others follow alphabetically.
-BODY_PART_ORDER = ("legs", "glutes", "back", "chest", "shoulders", "arms", "core", "full body")
 
 
-def load_book(content_dir: Path, book_path: Path | None, reporter: Reporter) -> Book:
-    content_dir = content_dir.resolve()
-    if not content_dir.is_dir():
-        reporter.error(f"content folder '{content_dir}' does not exist")
-        reporter.check()
-    book_file = load_config(book_path or find_book_file(content_dir), reporter)
+def load_chapters(content_dir: Path, reporter: Reporter) -> list[Chapter]:
+    """Every chapter of the folder in file order, drafts and refused files left out."""
     chapters = [
         chapter
         for path in discover(content_dir, reporter)
@@ -62,15 +48,7 @@ def load_book(content_dir: Path, book_path: Path | None, reporter: Reporter) -> 
             f"no chapters: '{content_dir}' holds no .md files; add one per exercise or guide",
             content_dir,
         )
-    parts = order_chapters(
-        chapters,
-        book_file.order_key,
-        book_file.order,
-        book_file.config.path,
-        book_file.order_line,
-        reporter,
-    )
-    return Book(book_file.config, assign_anchors(parts), content_dir)
+    return chapters
 
 
 def discover(content_dir: Path, reporter: Reporter) -> list[Path]:
@@ -180,14 +158,7 @@ def load_chapter(path: Path, content_dir: Path, reporter: Reporter) -> Chapter |
             path,
             (line_of(text, "\ntitle:") or 0) + 1 if declared else h1_line,
         )
-    exercise = _exercise_info(
-        values,
-        bullets.values if bullets else {},
-        bullets.extra if bullets else (),
-        path,
-        reporter,
-        bullets.first_line if bullets else None,
-    )
+    exercise = _exercise_info(values, bullets, path, reporter)
     slug = _slug(values.get("slug"), path, reporter)
     if slug is None:
         return None
@@ -231,13 +202,12 @@ def _title_from_file(path: Path) -> str:
 
 
 def _exercise_info(
-    front: dict[str, Any],
-    bullets: dict[str, Any],
-    extra: tuple[tuple[str, str], ...],
-    path: Path,
-    reporter: Reporter,
-    bullet_line: int | None,
+    front: dict[str, Any], found: BulletMetadata | None, path: Path, reporter: Reporter
 ) -> ExerciseInfo | None:
+    """Front matter and the bold-label bullets merged; front matter wins where they differ."""
+    bullets: dict[str, Any] = found.values if found else {}
+    extra = found.extra if found else ()
+    bullet_line = found.first_line if found else None
     fields = [f.name for f in dataclasses.fields(ExerciseInfo) if f.name != "extra"]
     merged: dict[str, Any] = {}
     for name in fields:
@@ -316,121 +286,3 @@ def _unique_slugs(chapters: list[Chapter], reporter: Reporter) -> list[Chapter]:
         taken.update(free)
         result.append(dataclasses.replace(chapter, aliases=free))
     return result
-
-
-# --- order -------------------------------------------------------------------------------
-
-
-def order_chapters(
-    chapters: list[Chapter],
-    key: str | None,
-    order: Any,
-    book_path: Path | None,
-    line: int | None,
-    reporter: Reporter,
-) -> tuple[Part, ...]:
-    if key is None:
-        return (Part(None, tuple(_default_order(chapters))),) if chapters else ()
-    if key == "parts" and order == "auto":
-        return _auto_parts(chapters)
-    by_slug = {ch.slug: ch for ch in chapters}
-    specs = _part_specs(key, order, book_path, line, reporter)
-    parts: list[Part] = []
-    used: set[str] = set()
-    for title, slugs in specs:
-        members = []
-        for slug in slugs:
-            if slug in used:
-                reporter.error(f"book file: chapter '{slug}' is listed twice", book_path, line)
-            elif slug not in by_slug:
-                hint = difflib.get_close_matches(slug, list(by_slug), n=1)
-                tip = f" (did you mean '{hint[0]}'?)" if hint else ""
-                reporter.error(f"book file: no chapter has the slug '{slug}'{tip}", book_path, line)
-            else:
-                used.add(slug)
-                members.append(by_slug[slug])
-        parts.append(Part(title, tuple(members)))
-    rest = [ch for ch in _default_order(chapters) if ch.slug not in used]
-    for chapter in rest:
-        reporter.warning(
-            f"chapter '{chapter.slug}' is not listed in the book file; added at the end",
-            chapter.path,
-        )
-    if rest:
-        titled = any(title for title, _ in specs)
-        parts.append(Part("More chapters" if titled else None, tuple(rest)))
-    return tuple(p for p in parts if p.chapters)
-
-
-def _part_specs(
-    key: str, order: Any, book_path: Path | None, line: int | None, reporter: Reporter
-) -> list[tuple[str | None, list[str]]]:
-    if key == "chapters":
-        if _is_slug_list(order):
-            return [(None, [str(s) for s in order])]
-        reporter.error("book file: chapters: expected a list of chapter slugs", book_path, line)
-        return []
-    if not isinstance(order, list):
-        reporter.error(
-            "book file: parts: expected 'auto' or a list of '{title: ..., chapters: [...]}'",
-            book_path,
-            line,
-        )
-        return []
-    specs: list[tuple[str | None, list[str]]] = []
-    for index, part in enumerate(order, 1):
-        if (
-            not isinstance(part, dict)
-            or set(part) - {"title", "chapters"}
-            or not isinstance(part.get("title"), str)
-            or not _is_slug_list(part.get("chapters"))
-        ):
-            reporter.error(
-                f"book file: parts: part {index}: expected 'title: <text>' and "
-                "'chapters: [<slug>, ...]'",
-                book_path,
-                line,
-            )
-            continue
-        # A blank title is no title: the nav cannot show an empty entry.
-        specs.append((part["title"].strip() or None, [str(s) for s in part["chapters"]]))
-    return specs
-
-
-def _is_slug_list(value: Any) -> bool:
-    """A list of slugs; YAML reads a slug of digits (`2024`, a file 2024.md) as a number."""
-    return isinstance(value, list) and all(
-        isinstance(s, str) or (isinstance(s, int) and not isinstance(s, bool)) for s in value
-    )
-
-
-def _body_part_rank(chapter: Chapter) -> tuple[int, str]:
-    part = (chapter.exercise.body_part or "") if chapter.exercise else ""
-    key = part.strip().lower()
-    if key in BODY_PART_ORDER:
-        return BODY_PART_ORDER.index(key), ""
-    return (len(BODY_PART_ORDER), key) if key else (len(BODY_PART_ORDER) + 1, "")
-
-
-def _default_order(chapters: Iterable[Chapter]) -> list[Chapter]:
-    """Exercises by body part then title, then guides by title."""
-    exercises = [c for c in chapters if c.kind == "exercise"]
-    guides = [c for c in chapters if c.kind == "guide"]
-    exercises.sort(key=lambda c: (_body_part_rank(c), c.title.lower()))
-    guides.sort(key=lambda c: c.title.lower())
-    return exercises + guides
-
-
-def _auto_parts(chapters: list[Chapter]) -> tuple[Part, ...]:
-    parts: list[Part] = []
-    for chapter in _default_order(chapters):
-        if chapter.kind == "guide":
-            title = "Guides"
-        else:
-            body_part = chapter.exercise.body_part if chapter.exercise else None
-            title = (body_part or "").strip().title() or "Other exercises"
-        if parts and parts[-1].title == title:
-            parts[-1] = Part(title, (*parts[-1].chapters, chapter))
-        else:
-            parts.append(Part(title, (chapter,)))
-    return tuple(parts)
