@@ -7,6 +7,7 @@ import os
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from guidebook.render import sandbox
@@ -164,3 +165,20 @@ def test_a_huge_layout_file_is_refused(tmp_path: Path) -> None:
     code, err = _build(tmp_path, content)
     assert code == 1
     assert "the layout 'shared/titlepage.html.j2' cannot be used: it is " in err
+
+
+def test_an_override_under_the_old_folder_name_is_still_found(tmp_path: Path) -> None:
+    """The printables' layouts moved from `print/` to `printables/`; a book's `print/` override
+    counts, behind one under the new name, and a link there is refused like any other."""
+    old, new = tmp_path / "layouts" / "print", tmp_path / "layouts" / "printables"
+    old.mkdir(parents=True)
+    (old / "sheet.html.j2").write_text("old {{ x }}", encoding="utf-8")
+    env = sandbox.BoundedSandbox(loader=sandbox.LayoutLoader((tmp_path / "layouts",)))
+    assert env.get_template("printables/sheet.html.j2").render(x=1) == "old 1"
+    new.mkdir()
+    (new / "sheet.html.j2").write_text("new {{ x }}", encoding="utf-8")
+    env = sandbox.BoundedSandbox(loader=sandbox.LayoutLoader((tmp_path / "layouts",)))
+    assert env.get_template("printables/sheet.html.j2").render(x=2) == "new 2"
+    (old / "card.html.j2").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(jinja2.TemplateError, match="is a symbolic link"):
+        env.get_template("printables/card.html.j2")
