@@ -24,6 +24,10 @@ class SheetTarget(Renderer):
     needs = Needs()
 
     def chapters(self, context: RenderContext) -> Sequence[str]:
+        """The exercises asked for; else, with a program, its exercises; else every one."""
+        program = context.inputs.program
+        if program and not context.inputs.slugs:
+            return program.exercise_slugs()
         exercises = [
             d.chapter.slug for d in context.edition.chapters if d.chapter.kind == "exercise"
         ]
