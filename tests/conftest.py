@@ -96,6 +96,13 @@ def copy_book(case: str, destination: Path) -> Path:
     return target
 
 
+def copy_sample(folder: Path) -> Path:
+    """The repository's sample book (content/ and book.yml) copied into `folder`."""
+    shutil.copytree(REPO / "content", folder / "content")
+    shutil.copy(REPO / "book.yml", folder / "book.yml")
+    return folder
+
+
 def quiet_reporter() -> Reporter:
     return Reporter(sink=None)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, copy_sample, run_cli
 from pypdf import PdfReader
 from test_printables import check_print_rules
 
@@ -20,10 +19,7 @@ def text_of(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    book = tmp_path_factory.mktemp("cards")
-    shutil.copytree(REPO / "content", book / "content")
-    shutil.copy(REPO / "book.yml", book / "book.yml")
-    return book
+    return copy_sample(tmp_path_factory.mktemp("cards"))
 
 
 @pytest.mark.slow

@@ -8,13 +8,12 @@ diagnostics limited to what is printed.
 from __future__ import annotations
 
 import ast
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import cast, get_args
 
 import pytest
-from conftest import REPO, copy_book, run_cli, warning_lines
+from conftest import REPO, copy_book, copy_sample, run_cli, warning_lines
 from pypdf import PdfReader
 
 from guidebook import targets
@@ -80,9 +79,7 @@ def test_a_new_target_is_a_class_and_a_registry_line(
 
 @pytest.mark.slow
 def test_one_build_writes_the_book_and_the_printables_from_one_load(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(REPO / "content", project / "content")
-    shutil.copy(REPO / "book.yml", project / "book.yml")
+    project = copy_sample(tmp_path / "project")
     code, stdout, stderr = run_cli(
         "build",
         "--targets",

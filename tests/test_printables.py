@@ -20,7 +20,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
-from conftest import REPO, run_cli
+from conftest import REPO, copy_sample, run_cli
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
@@ -131,10 +131,7 @@ def long_exercise(n: int) -> str:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    book = tmp_path_factory.mktemp("sample")
-    shutil.copytree(REPO / "content", book / "content")
-    shutil.copy(REPO / "book.yml", book / "book.yml")
-    return book
+    return copy_sample(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="module")

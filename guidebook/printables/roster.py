@@ -39,15 +39,10 @@ EXAMPLE_HEADER = "name,Back Squat,Deadlift"
 _ONE_RM = re.compile(r"\(?\b1\s*-?\s*rm\b\)?", re.IGNORECASE)
 
 
-def read_text(path: Path, reporter: Reporter, what: str) -> str | None:
-    """The file's text with '\\n' line ends: UTF-8 (BOM or not), else Windows-1252 and a warning."""
-    return read_text_file(path, reporter, f"{what}: ")
-
-
 def read_roster(path: Path, index: ExerciseIndex, reporter: Reporter) -> Roster | None:
     """Read a roster CSV; report every problem with its line and return None if there was one."""
     errors_before = len(reporter.errors)
-    text = read_text(path, reporter, "roster")
+    text = read_text_file(path, reporter, "roster: ")
     if text is None:
         return None
     rows = _rows(text, path, reporter)
