@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from guidebook.cache import OutputCache
+from guidebook.cache import CACHE_FILE, OutputCache
 from guidebook.contract import Output, Progress, RenderContext, Renderer
 from guidebook.convert import ImageOptions, convert_book
 from guidebook.convert.remote import RemoteImages
@@ -86,7 +86,11 @@ def build(
             outputs += [replace(made[0], seconds=seconds)] if len(made) == 1 else made
         reporter.check()  # --strict: renderer warnings fail the build before anything moves
         staging.commit([output.path for output in outputs if not output.unchanged])
-        OutputCache.load(request.out_dir).remember(outputs)
+        if not OutputCache.load(request.out_dir).remember(outputs):
+            reporter.note(
+                f"cannot record what the outputs were made from in {CACHE_FILE}; "
+                "the next build renders them again"
+            )
     return outputs
 
 

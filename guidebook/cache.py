@@ -9,6 +9,7 @@ a huge or broken file, or anything but a mapping of texts is ignored and replace
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable
@@ -43,15 +44,21 @@ class OutputCache:
         """The file in place was made from exactly this (and is still there)."""
         return output.is_file() and self.entries.get(self._name(output)) == key
 
-    def remember(self, outputs: Iterable[Output]) -> None:
-        """Record the keys of outputs now in place (call after they were moved there)."""
+    def remember(self, outputs: Iterable[Output]) -> bool:
+        """Record the keys of outputs now in place (call after they were moved there). False
+        when the file cannot be written (a folder of that name, a read-only disk): the outputs
+        are in place all the same, and the next build renders them again."""
         changed = False
         for output in outputs:
             if output.key is not None and not output.unchanged:
                 self.entries[self._name(output.path)] = output.key
                 changed = True
-        if changed:
-            self._save()
+        try:
+            if changed:
+                self._save()
+        except OSError:
+            return False
+        return True
 
     def _name(self, output: Path) -> str:
         return os.path.relpath(output, self.path.parent)
@@ -64,6 +71,10 @@ class OutputCache:
         if os.path.lexists(temp):
             os.unlink(temp)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-        with os.fdopen(os.open(temp, flags, 0o644), "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(self.entries, indent=0, sort_keys=True))
-        os.replace(temp, self.path)
+        try:
+            with os.fdopen(os.open(temp, flags, 0o644), "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(self.entries, indent=0, sort_keys=True))
+            os.replace(temp, self.path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)  # left only when the rename failed

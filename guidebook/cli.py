@@ -23,7 +23,7 @@ from guidebook.contract import Output, Progress
 from guidebook.diagnostics import BookError, Reporter, UsageError, display_path
 from guidebook.interrupts import Terminated, termination_raises
 from guidebook.model import Paper, Target
-from guidebook.targets import ALIASES, REGISTRY
+from guidebook.targets import REGISTRY, parse_targets
 from guidebook.writer import Written
 
 PROG = "make_book"
@@ -79,9 +79,14 @@ def run() -> None:
 
 
 def _build(args: argparse.Namespace, reporter: Reporter, progress: Progress, w: Written) -> int:
-    targets = _targets(args.targets)
-    if args.slugs and not {"handout", "sheet"} & set(targets):
-        raise UsageError("--only: only the handout and sheet targets print chosen chapters")
+    targets = parse_targets(args.targets)
+    for option, given, users, what in (
+        ("--only", args.slugs, ("handout", "sheet"), "print chosen chapters"),
+        ("--program", args.program, ("sheet", "card"), "use a program"),
+        ("--roster", args.roster, ("sheet", "card"), "print for each athlete"),
+    ):
+        if given and not set(users) & set(targets):
+            raise UsageError(f"{option}: only the {' and '.join(users)} targets {what}")
     if "card" in targets and not args.program:
         raise UsageError("the card target needs a program: add --program FILE")
     return _write(_request(args, targets), reporter, progress, w)
@@ -143,18 +148,6 @@ def _request(args: argparse.Namespace, targets: tuple[Target, ...]) -> BuildRequ
         roster=Path(roster) if roster else None,
         workers=getattr(args, "jobs", 0),
     )
-
-
-def _targets(text: str) -> tuple[Target, ...]:
-    names = [n.strip().lower() for n in text.split(",") if n.strip()]
-    wanted = {ALIASES.get(n, cast(Target, n)) for n in names}
-    unknown = [n for n in names if ALIASES.get(n, n) not in REGISTRY]
-    if unknown or not names:
-        raise UsageError(
-            f"--targets: unknown target '{','.join(unknown) or text}'; choose from "
-            f"{', '.join(REGISTRY)} (comma-separated)"
-        )
-    return tuple(t for t in REGISTRY if t in wanted)
 
 
 def _summary(output: Output) -> str:

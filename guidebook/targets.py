@@ -7,7 +7,10 @@ after the long PDF layout, and the printables last.
 
 from __future__ import annotations
 
+from typing import cast
+
 from guidebook.contract import Renderer
+from guidebook.diagnostics import UsageError
 from guidebook.model import Target
 from guidebook.printables.card import CardTarget
 from guidebook.printables.handout import HandoutTarget
@@ -27,3 +30,16 @@ REGISTRY: dict[Target, Renderer] = {
 
 # Other spellings users type: the plural output folders' names.
 ALIASES: dict[str, Target] = {"handouts": "handout", "sheets": "sheet", "cards": "card"}
+
+
+def parse_targets(text: str) -> tuple[Target, ...]:
+    """The targets a comma-separated list names (any case, aliases too), in registry order."""
+    names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    wanted = {ALIASES.get(n, cast(Target, n)) for n in names}
+    unknown = [n for n in names if ALIASES.get(n, n) not in REGISTRY]
+    if unknown or not names:
+        raise UsageError(
+            f"--targets: unknown target '{','.join(unknown) or text}'; choose from "
+            f"{', '.join(REGISTRY)} (comma-separated)"
+        )
+    return tuple(t for t in REGISTRY if t in wanted)

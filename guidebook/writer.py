@@ -138,13 +138,26 @@ class Staging:
     written: Written
     reporter: Reporter
     keep: bool = False  # an undo failed: the folder holds previous outputs, do not remove it
+    claimed: list[Path] = field(default_factory=list)  # every output of the set so far
 
     def claim(self, finals: Sequence[Path], folder: bool = False) -> list[Path]:
         """Where to render the outputs that go to `finals`; stop (BookError) before anything is
-        rendered when one of them may not be replaced (`check_replaceable`)."""
+        rendered when one of them may not be replaced (`check_replaceable`) or would be, or
+        hold, another output of this build (the HTML folder named `handouts` by `output:`)."""
         for final in finals:
             check_replaceable(self.out_dir, final, folder, self.reporter)
+        clash = next(
+            ((new, old) for new in finals for old in self.claimed if _overlap(new, old)), None
+        )
+        if clash:
+            inner, outer = sorted(clash, key=lambda path: len(path.parts), reverse=True)
+            self.reporter.error(
+                f"two outputs of this build collide: '{display_path(inner)}' would be inside "
+                f"'{display_path(outer)}'; choose another 'output:' in the book file (it names "
+                "the HTML folder)"
+            )
         self.reporter.check()
+        self.claimed.extend(finals)
         return [self.path_for(final) for final in finals]
 
     def path_for(self, final: Path) -> Path:
@@ -227,6 +240,11 @@ def _check_distinct(out_dir: Path, finals: Sequence[Path]) -> None:
         parts = final.relative_to(out_dir).parts
         if not parts or any(p in (".", "..") or p.startswith((".", "-")) for p in parts):
             raise AssertionError(f"unsafe output path {final}")
+
+
+def _overlap(one: Path, other: Path) -> bool:
+    """One path is the other, or inside it."""
+    return one == other or one in other.parents or other in one.parents
 
 
 def _make_folders(folder: Path, made: list[Path]) -> None:

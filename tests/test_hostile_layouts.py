@@ -182,3 +182,19 @@ def test_an_override_under_the_old_folder_name_is_still_found(tmp_path: Path) ->
     (old / "card.html.j2").symlink_to(tmp_path / "secret.txt")
     with pytest.raises(jinja2.TemplateError, match="is a symbolic link"):
         env.get_template("printables/card.html.j2")
+
+
+def test_an_old_override_importing_the_old_folder_name_still_renders(tmp_path: Path) -> None:
+    """The built-in printables once imported `print/parts.html.j2`; a book's override copied
+    from them does too, and must still find the built-in parts under `printables/`."""
+    builtin = tmp_path / "builtin" / "printables"
+    builtin.mkdir(parents=True)
+    (builtin / "parts.html.j2").write_text("{% macro foot() %}foot{% endmacro %}", "utf-8")
+    old = tmp_path / "book" / "print"
+    old.mkdir(parents=True)
+    (old / "card.html.j2").write_text(
+        '{% from "print/parts.html.j2" import foot %}card {{ foot() }}', "utf-8"
+    )
+    folders = (tmp_path / "book", tmp_path / "builtin")
+    env = sandbox.BoundedSandbox(loader=sandbox.LayoutLoader(folders))
+    assert env.get_template("printables/card.html.j2").render() == "card foot"

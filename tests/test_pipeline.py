@@ -17,6 +17,7 @@ from conftest import REPO, copy_book, copy_sample, run_cli, warning_lines
 from pypdf import PdfReader
 
 from guidebook import targets
+from guidebook.cache import CACHE_FILE, OutputCache
 from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.model import Paper, Target
 from guidebook.render.session import PAPERS
@@ -181,3 +182,62 @@ def test_every_module_is_under_300_lines() -> None:
     for module in sorted((REPO / "guidebook").rglob("*.py")):
         lines = len(module.read_text(encoding="utf-8").splitlines())
         assert lines <= 300, f"{module.relative_to(REPO)} has {lines} lines"
+
+
+def test_the_html_folder_and_the_printables_never_collide(tmp_path: Path) -> None:
+    """`output: handouts` names the HTML folder `<out>/handouts`, where the handouts go too:
+    refused before anything is written, in words, not as a disk error found while moving."""
+    book = copy_book("seedlike", tmp_path)
+    (book / "book.yml").write_text("title: Collide\noutput: handouts\n", encoding="utf-8")
+    code, stdout, stderr = run_cli(
+        "build", "--targets", "html,handouts", "--out", "out", "-q", cwd=book
+    )
+    assert code == 1, stderr
+    assert "two outputs of this build collide: 'out/handouts/" in stderr
+    assert "would be inside 'out/handouts'; choose another 'output:'" in stderr
+    assert "cannot write" not in stderr
+    assert stdout == "" and not (book / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--targets", "pdf,epub", "--program", PROGRAM], "--program: only the sheet and card"),
+        (["--targets", "handouts", "--roster", "team.csv"], "--roster: only the sheet and card"),
+        (["--targets", "html", "--only", "plank"], "--only: only the handout and sheet"),
+    ],
+)
+def test_an_option_no_requested_target_uses_is_a_usage_error(
+    tmp_path: Path, args: list[object], message: str
+) -> None:
+    """A program or roster given to targets that never read them was read (its mistakes
+    failing a PDF build) or silently ignored."""
+    book = copy_book("seedlike", tmp_path)
+    (book / "team.csv").write_text("name\nAna\n", encoding="utf-8")
+    code, stdout, stderr = run_cli("build", *args, "--out", "out", cwd=book)
+    assert code == 2
+    assert message in stderr
+    assert stdout == "" and not (book / "out").exists()
+
+
+def test_a_cache_that_cannot_be_written_loses_only_the_cache(tmp_path: Path) -> None:
+    """`.guidebook-cache.json` as a folder: remembering fails, leaves no temporary file and
+    says so; it is not a disk error about outputs already in place."""
+    (tmp_path / CACHE_FILE).mkdir()
+    cache = OutputCache.load(tmp_path)
+    assert cache.entries == {}
+    assert not cache.remember([Output(tmp_path / "sheets" / "a.pdf", "1 page", key="k")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [CACHE_FILE]
+
+
+@pytest.mark.slow
+def test_a_build_whose_cache_cannot_be_written_succeeds(tmp_path: Path) -> None:
+    book = copy_book("seedlike", tmp_path)
+    (book / "out" / CACHE_FILE).mkdir(parents=True)
+    code, stdout, stderr = run_cli(
+        "sheets", "glute-bridge", "-j", "1", "--out", "out", "-q", cwd=book
+    )
+    assert code == 0, stderr
+    assert stdout.startswith("wrote out/sheets/glute-bridge.pdf: 1 page")
+    assert f"note: cannot record what the outputs were made from in {CACHE_FILE}" in stderr
+    assert sorted(p.name for p in (book / "out").iterdir()) == [CACHE_FILE, "sheets"]

@@ -66,14 +66,16 @@ class LayoutLoader(jinja2.BaseLoader):
         )
 
 
-# Layout folders renamed since a release: a book's override under the old name still counts.
+# Layout folders renamed since a release: a book's override under the old name still counts,
+# and what an old override imports under the old name (`print/parts.html.j2`) is found too.
 RENAMED_FOLDERS = {"printables": "print"}
+_OTHER_NAME = {**RENAMED_FOLDERS, **{old: new for new, old in RENAMED_FOLDERS.items()}}
 
 
 def _spellings(pieces: list[str]) -> list[list[str]]:
-    """The names a layout may have in one folder: its own, then the old folder's."""
-    old = RENAMED_FOLDERS.get(pieces[0]) if pieces else None
-    return [pieces, [old, *pieces[1:]]] if old else [pieces]
+    """The names a layout may have in one folder: its own, then the folder's other name."""
+    other = _OTHER_NAME.get(pieces[0]) if pieces else None
+    return [pieces, [other, *pieces[1:]]] if other else [pieces]
 
 
 def _read(folder: Path, pieces: list[str], template: str) -> str:
