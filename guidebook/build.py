@@ -83,7 +83,8 @@ def build(
             progress(f"rendering {target.name}...")
             made = _render(target, context)
             seconds = time.perf_counter() - started
-            outputs += [replace(made[0], seconds=seconds)] if len(made) == 1 else made
+            book_file = len(made) == 1 and made[0].key is None  # printables are counted
+            outputs += [replace(made[0], seconds=seconds)] if book_file else made
         reporter.check()  # --strict: renderer warnings fail the build before anything moves
         staging.commit([output.path for output in outputs if not output.unchanged])
         if not OutputCache.load(request.out_dir).remember(outputs):

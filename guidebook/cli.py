@@ -80,6 +80,10 @@ def run() -> None:
 
 def _build(args: argparse.Namespace, reporter: Reporter, progress: Progress, w: Written) -> int:
     targets = parse_targets(args.targets)
+    if args.slugs == []:
+        raise UsageError(
+            "--only: no slug given; write the chapters' slugs, e.g. --only plank,pull-up"
+        )
     for option, given, users, what in (
         ("--only", args.slugs, ("handout", "sheet"), "print chosen chapters"),
         ("--program", args.program, ("sheet", "card"), "use a program"),
@@ -143,7 +147,7 @@ def _request(args: argparse.Namespace, targets: tuple[Target, ...]) -> BuildRequ
         paper=cast(Paper | None, getattr(args, "paper", None)),
         book_file=Path(args.book) if args.book else None,
         remote_images=args.allow_remote_images,
-        slugs=tuple(getattr(args, "slugs", ())),
+        slugs=tuple(getattr(args, "slugs", None) or ()),
         program=Path(program) if program else None,
         roster=Path(roster) if roster else None,
         workers=getattr(args, "jobs", 0),
@@ -215,7 +219,6 @@ def _parser() -> argparse.ArgumentParser:
         "--only",
         dest="slugs",
         type=lambda text: [slug.strip() for slug in text.split(",") if slug.strip()],
-        default=[],
         metavar="SLUGS",
         help="handouts and sheets of these chapters only (comma-separated slugs)",
     )

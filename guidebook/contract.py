@@ -18,8 +18,8 @@ from typing import Protocol
 
 from guidebook.diagnostics import Reporter
 from guidebook.model import Edition, Paper
-from guidebook.printables.model import Person, Program
 from guidebook.render.session import Session
+from guidebook.training import Person, Program
 from guidebook.writer import Staging
 
 Progress = Callable[[str], None]

@@ -37,9 +37,11 @@ def parse_targets(text: str) -> tuple[Target, ...]:
     names = [n.strip().lower() for n in text.split(",") if n.strip()]
     wanted = {ALIASES.get(n, cast(Target, n)) for n in names}
     unknown = [n for n in names if ALIASES.get(n, n) not in REGISTRY]
-    if unknown or not names:
-        raise UsageError(
-            f"--targets: unknown target '{','.join(unknown) or text}'; choose from "
-            f"{', '.join(REGISTRY)} (comma-separated)"
-        )
+    choices = f"choose from {', '.join(REGISTRY)} (comma-separated)"
+    if not names:
+        raise UsageError(f"--targets: no target given; {choices}")
+    if unknown:
+        listed = ", ".join(f"'{name}'" for name in dict.fromkeys(unknown))
+        plural = "s" if len(set(unknown)) > 1 else ""
+        raise UsageError(f"--targets: unknown target{plural} {listed}; {choices}")
     return tuple(t for t in REGISTRY if t in wanted)

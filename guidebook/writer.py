@@ -151,8 +151,9 @@ class Staging:
         )
         if clash:
             inner, outer = sorted(clash, key=lambda path: len(path.parts), reverse=True)
+            where = "the same file as" if inner == outer else "inside"
             self.reporter.error(
-                f"two outputs of this build collide: '{display_path(inner)}' would be inside "
+                f"two outputs of this build collide: '{display_path(inner)}' would be {where} "
                 f"'{display_path(outer)}'; choose another 'output:' in the book file (it names "
                 "the HTML folder)"
             )

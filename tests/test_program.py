@@ -17,7 +17,6 @@ from guidebook.load import load_book
 from guidebook.model import Chapter, ChapterKind
 from guidebook.printables.exercises import ExerciseIndex, normalise
 from guidebook.printables.loads import format_number, parse_reps, round_to_step, working_load
-from guidebook.printables.model import Athlete, Load, Prescription, Program, Session
 from guidebook.printables.program import (
     EXERCISE_KEYS,
     PROGRAM_KEYS,
@@ -25,6 +24,7 @@ from guidebook.printables.program import (
     read_program,
     session_slug,
 )
+from guidebook.training import Athlete, Load, Prescription, Program, Session
 
 
 def chapter(

@@ -14,8 +14,8 @@ from conftest import quiet_reporter
 from guidebook.model import Chapter, ChapterKind
 from guidebook.numbers import parse_number
 from guidebook.printables.exercises import ExerciseIndex
-from guidebook.printables.model import Athlete, Roster
 from guidebook.printables.roster import read_roster
+from guidebook.training import Athlete, Roster
 
 
 def chapter(

@@ -157,16 +157,18 @@ def _render_in_worker(job: Job) -> Result:
 
 
 def _base_hash(folders: tuple[Path, ...], paper: Paper) -> str:
-    """Everything all jobs share: guidebook's version and printables code, paper, layouts,
-    styles and font names."""
+    """Everything all jobs share: guidebook's version and code (all of it: a sheet depends on
+    convert, render and the session too), paper, layouts, styles and font names."""
     digest = hashlib.sha256(f"{__version__}\0{paper}\0".encode())
     assets = builtin_assets()
     files = [assets / "css" / name for name in sorted(os.listdir(assets / "css"))]
     for folder in folders:
         files.extend(_layout_files(folder))
-    files.extend(sorted(Path(__file__).parent.glob("*.py")))  # how the printables are made
+    package = Path(__file__).resolve().parent.parent
+    files.extend(sorted(package.rglob("*.py")))  # how the outputs are made
     for path in files:
-        digest.update(str(path.name).encode() + b"\0" + read_regular(path, MAX_LAYOUT_BYTES))
+        name = path.relative_to(package) if path.is_relative_to(package) else path.name
+        digest.update(str(name).encode() + b"\0" + read_regular(path, MAX_LAYOUT_BYTES))
     digest.update("\0".join(sorted(os.listdir(assets / "fonts"))).encode())
     return digest.hexdigest()
 

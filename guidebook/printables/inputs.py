@@ -14,9 +14,9 @@ from guidebook.diagnostics import Reporter
 from guidebook.filenames import file_stem, unique_stems
 from guidebook.model import Edition
 from guidebook.printables.exercises import ExerciseIndex
-from guidebook.printables.model import Athlete, Person
 from guidebook.printables.program import read_program
 from guidebook.printables.roster import read_roster
+from guidebook.training import Athlete, Person
 
 
 def read_inputs(

@@ -9,7 +9,7 @@ is moved into place (`writer.py`).
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from guidebook.cache import OutputCache
 from guidebook.contract import Output, RenderContext
@@ -26,7 +26,6 @@ def run_jobs(jobs: Sequence[Job], context: RenderContext, what: str) -> list[Out
     batch = Batch(
         tuple(jobs), layout_folders(context.edition.book), context.paper, context.inputs.workers
     )
-    context.progress(f"rendering {len(jobs)} {what}...")
     started = time.perf_counter()
     results = batch.run(context.staging.path_for, OutputCache.load(context.out_dir))
     seconds = time.perf_counter() - started
@@ -48,19 +47,22 @@ def run_jobs(jobs: Sequence[Job], context: RenderContext, what: str) -> list[Out
     ]
 
 
-def choose(
-    context: RenderContext, known: Mapping[str, object] | Sequence[str], what: str
-) -> list[str]:
-    """The chapters asked for (`context.inputs.slugs`), or every one `known`; an unknown slug
-    is an error with a did-you-mean."""
-    wanted = context.inputs.slugs
+def choose(context: RenderContext, known: Sequence[str], what: str) -> list[str]:
+    """The chapters of `known` asked for (`context.inputs.slugs`), or all of them. A slug that
+    is no chapter is an error with a did-you-mean; one of another kind is skipped (handouts and
+    sheets may be asked for together), unless that leaves this target nothing to print. The
+    caller checks the reporter."""
+    wanted = list(dict.fromkeys(context.inputs.slugs))
     if not wanted:
         return list(known)
+    kinds = {doc.chapter.slug: doc.chapter.kind for doc in context.edition.chapters}
+    chosen = [slug for slug in wanted if slug in known]
     for slug in wanted:
-        if slug not in known:
+        if slug not in kinds:
             context.reporter.error(f"no {what} with the slug '{slug}'{suggestion(slug, known)}")
-    context.reporter.check()
-    return list(dict.fromkeys(wanted))
+        elif not chosen:
+            context.reporter.error(f"no {what} with the slug '{slug}' (it is a {kinds[slug]})")
+    return chosen
 
 
 def file_stems(slugs: Sequence[str], fallback: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from guidebook.diagnostics import shorten
 from guidebook.numbers import parse_decimal, parse_whole
-from guidebook.printables.model import Athlete, Load, Prescription, Program, Units
+from guidebook.training import Athlete, Load, Prescription, Program, Units
 
 UNIT_NAMES: dict[str, Units] = {"kg": "kg", "kgs": "kg", "lb": "lb", "lbs": "lb"}
 DEFAULT_UNITS: Units = "kg"

@@ -23,10 +23,10 @@ from guidebook.printables.loads import (
     parse_reps,
     parse_tempo,
 )
-from guidebook.printables.model import Load, Prescription, Units
 from guidebook.records import RecordReader
 from guidebook.safeyaml import YamlMap
 from guidebook.schema import Field, Schema
+from guidebook.training import Load, Prescription, Units
 
 MAX_SETS = 20
 MAX_ORDER_LENGTH = 4  # "A1", "B12"

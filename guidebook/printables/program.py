@@ -29,12 +29,12 @@ from guidebook.printables.loads import (
     UNIT_NAMES,
     format_number,
 )
-from guidebook.printables.model import Prescription, Program, Session, Units
 from guidebook.printables.prescription import EXERCISE, PrescriptionReader
 from guidebook.records import got
 from guidebook.safeyaml import YamlMap
 from guidebook.schema import Field, Schema, load_yaml
 from guidebook.text import read_text_file, slugify
+from guidebook.training import Prescription, Program, Session, Units
 
 MIN_ROUND_TO = Decimal("0.01")  # the smallest step that two decimals can print
 MAX_ROUND_TO = Decimal(50)  # a step beyond a pair of the biggest plates rounds loads to nonsense

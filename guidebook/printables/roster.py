@@ -25,10 +25,10 @@ from guidebook.diagnostics import Reporter
 from guidebook.model import Chapter
 from guidebook.numbers import parse_number
 from guidebook.printables.exercises import ExerciseIndex
-from guidebook.printables.model import Athlete, Roster
 from guidebook.safeyaml import given_twice, lines
 from guidebook.schema import Field
 from guidebook.text import read_text_file
+from guidebook.training import Athlete, Roster
 
 NAME = Field("name", "str", "The athlete's name, one row per athlete.", aliases=("athlete",))
 NAME_COLUMNS = (NAME.name, *NAME.aliases)

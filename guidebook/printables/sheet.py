@@ -15,8 +15,8 @@ from guidebook.model import Edition
 from guidebook.printables.content import ExerciseSheet, exercise_sheets
 from guidebook.printables.jobs import choose, file_stems, run_jobs
 from guidebook.printables.loads import format_number
-from guidebook.printables.model import Person
 from guidebook.printables.render import SHEET, Job
+from guidebook.training import Person
 
 
 class SheetTarget(Renderer):

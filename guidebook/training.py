@@ -1,4 +1,7 @@
-"""Frozen data for the printables: athletes (roster), programs and their sessions."""
+"""Frozen data of training: athletes (a roster), programs, their sessions and prescriptions.
+
+Shared by the schema readers (`printables/program.py`, `printables/roster.py`), the build's
+inputs (`contract.Inputs`) and the printables that print them."""
 
 from __future__ import annotations
 
