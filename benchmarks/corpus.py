@@ -356,40 +356,55 @@ def _plan(count: int, rng: random.Random) -> list[dict]:
     return plans
 
 
+def front_matter_lines(plan: dict, title: str, *extra: str) -> list[str]:
+    """An exercise's YAML front matter from its plan: `title` (a whole `title:` line), the
+    metadata keys, then `extra` lines."""
+    return [
+        "---",
+        title,
+        f"body_part: {plan['body_part']}",
+        f"equipment: {plan['equipment']}",
+        f"target_muscles: [{plan['target']}]",
+        f"secondary_muscles: [{', '.join(plan['secondary'])}]",
+        f"difficulty: {plan['difficulty']}",
+        f"category: {plan['category']}",
+        *extra,
+        "---",
+        "",
+    ]
+
+
+def bullet_lines(plan: dict) -> list[str]:
+    """An exercise's metadata as the seed writes it: bold-label bullets, then a rule."""
+    return [
+        f"- **Body Part:** {plan['body_part']}",
+        f"- **Equipment:** {plan['equipment']}",
+        f"- **Target Muscle:** {plan['target']}",
+        f"- **Secondary Muscles:** {', '.join(plan['secondary'])}",
+        f"- **Difficulty:** {plan['difficulty']}",
+        f"- **Category:** {plan['category']}",
+        "",
+        "---",
+        "",
+    ]
+
+
 def _exercise(
     plan: dict, others: list[dict], guides: list[str], photos: list[str], rng: random.Random
 ) -> str:
     title, front_matter = plan["title"], plan["index"] % 2 == 0
     lines: list[str] = []
     if front_matter:
-        lines += [
-            "---",
+        lines += front_matter_lines(
+            plan,
             f'title: "{title}"',
-            f"body_part: {plan['body_part']}",
-            f"equipment: {plan['equipment']}",
-            f"target_muscles: [{plan['target']}]",
-            f"secondary_muscles: [{', '.join(plan['secondary'])}]",
-            f"difficulty: {plan['difficulty']}",
-            f"category: {plan['category']}",
             f'description: "{_sentence(rng)}"',
             f'keywords: "{title.lower()}, {plan["body_part"].lower()} exercise, '
             f'{plan["equipment"].lower()}"',
-            "---",
-            "",
-        ]
+        )
     lines += [f"# {title}", "", "## Quick answer", "", _paragraph(rng, 3, 5), ""]
     if not front_matter:
-        lines += [
-            f"- **Body Part:** {plan['body_part']}",
-            f"- **Equipment:** {plan['equipment']}",
-            f"- **Target Muscle:** {plan['target']}",
-            f"- **Secondary Muscles:** {', '.join(plan['secondary'])}",
-            f"- **Difficulty:** {plan['difficulty']}",
-            f"- **Category:** {plan['category']}",
-            "",
-            "---",
-            "",
-        ]
+        lines += bullet_lines(plan)
     lines += ["## How to perform", ""]
     lines += [f"{n}. {_step(rng)}" for n in range(1, rng.randint(5, 7) + 1)]
     lines.append("")

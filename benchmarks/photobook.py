@@ -54,6 +54,8 @@ from corpus import (  # noqa: E402
     TIP_HEADS,
     _paragraph,
     _sentence,
+    bullet_lines,
+    front_matter_lines,
     slugify,
 )
 
@@ -193,34 +195,13 @@ def _exercise(plan: dict, others: list[dict], guides: list[tuple[str, str]], rng
     block = [line for photo in photos for line in (photo, "")]
     lines: list[str] = []
     if front_matter:
-        lines += [
-            "---",
-            f"title: {json.dumps(title, ensure_ascii=False)}",
-            f"body_part: {plan['body_part']}",
-            f"equipment: {plan['equipment']}",
-            f"target_muscles: [{plan['target']}]",
-            f"secondary_muscles: [{', '.join(plan['secondary'])}]",
-            f"difficulty: {plan['difficulty']}",
-            f"category: {plan['category']}",
-            "---",
-            "",
-        ]
+        lines += front_matter_lines(plan, f"title: {json.dumps(title, ensure_ascii=False)}")
     lines += [f"# {title}", ""]
     if plan["place"] == "after-title":
         lines += block
     lines += ["## Quick answer", "", _paragraph(rng, 2, 4), ""]
     if not front_matter:
-        lines += [
-            f"- **Body Part:** {plan['body_part']}",
-            f"- **Equipment:** {plan['equipment']}",
-            f"- **Target Muscle:** {plan['target']}",
-            f"- **Secondary Muscles:** {', '.join(plan['secondary'])}",
-            f"- **Difficulty:** {plan['difficulty']}",
-            f"- **Category:** {plan['category']}",
-            "",
-            "---",
-            "",
-        ]
+        lines += bullet_lines(plan)
     if plan["place"] == "after-quick":
         lines += block
     if rng.random() < 0.85:
