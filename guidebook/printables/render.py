@@ -4,6 +4,9 @@ A `Printer` keeps what is costly to set up and the same for every sheet: the Wea
 (fonts loaded once, stylesheets parsed once; `render/session.py`) and the Jinja2 environment.
 A batch of 200 sheets then costs 200 layouts, not 200 start-ups.
 
+Handouts run to as many pages as they need; the figure pass (`render/holes.py`) keeps their
+figures from leaving holes, as in the book.
+
 Sheets and cards must be exactly one page. A job that asks to fit is rendered at the first of
 the `FITS` that gives one page: each step sets the type smaller, the log grid shorter (never
 under 7 mm a row) or, last, shows fewer checklist lines ("+ 2 more in the handout"). The ruled
@@ -24,6 +27,7 @@ from guidebook.model import Asset, Paper
 from guidebook.printables.content import ExerciseSheet, sheet_parts
 from guidebook.printables.estimate import Estimate, first_fitting
 from guidebook.printables.qr import QrCode, find_placeholder, finisher
+from guidebook.render import holes
 from guidebook.render.resources import sandboxed_env, static_assets
 from guidebook.render.session import PAPERS, Session, captured
 
@@ -126,7 +130,7 @@ class Printer:
                 start -= 1  # before leaving lines out, make sure the estimate was not pessimistic
             fits = fits[start:]
         for fit in fits:
-            document = layouts.make(template, context, fit, kind)
+            document = layouts.make(template, context, fit, kind, settle=not job.one_page)
             if len(document.pages) == 1 or not job.one_page:
                 qr, where = context["qr"], find_placeholder(document.pages[0])
                 job.output.parent.mkdir(parents=True, exist_ok=True)  # in the staging folder
@@ -205,11 +209,19 @@ class _Layouts:
     refused: list[str]
 
     def make(
-        self, template: jinja2.Template, context: Mapping[str, Any], fit: Fit, kind: str
+        self,
+        template: jinja2.Template,
+        context: Mapping[str, Any],
+        fit: Fit,
+        kind: str,
+        settle: bool = False,
     ) -> Any:
+        """The job laid out; with `settle` (a handout, which may run to several pages), after
+        the figure pass (`holes.py`) moved or shrank the figures that left a hole."""
         html = template.render(**context, fit=fit)
-        document, fetcher = self.printer.session.layout(html, self.assets, kind)
-        self.refused.extend(fetcher.refused)
+        draft = self.printer.session.draft(html, self.assets, kind)
+        document = holes.settle(draft)[0] if settle else draft.layout()
+        self.refused.extend(draft.fetcher.refused)
         return document
 
 

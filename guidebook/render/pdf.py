@@ -1,8 +1,10 @@
 """PDF target: the book document laid out by WeasyPrint in the build's session.
 
-After layout we know on which page the main matter starts; a finisher writes /PageLabels so
-that viewers show roman numbers for the front matter and arabic from chapter one, matching
-the printed folios (WeasyPrint does not write page labels itself).
+After layout, the figure pass (`holes.py`) moves or shrinks the figure blocks that left a
+hole and lays the book out again; everything below is read from that final layout. We know
+on which page the main matter starts; a finisher writes /PageLabels so that viewers show
+roman numbers for the front matter and arabic from chapter one, matching the printed folios
+(WeasyPrint does not write page labels itself).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.diagnostics import Reporter
 from guidebook.model import Edition, Paper
 from guidebook.render.document import book_document
+from guidebook.render.holes import Settled, settle
 from guidebook.render.session import PAPERS, Session, captured
 
 
@@ -39,6 +42,7 @@ class PdfResult:
     pages: int
     chapter_pages: dict[str, int]  # slug -> 0-based page index where the chapter starts
     front_pages: int
+    figures: Settled  # what the figure pass did
 
 
 def render_pdf(
@@ -53,19 +57,20 @@ def render_pdf(
     session = session or Session()
     doc = book_document(edition, paper, when)
     with captured(reporter.warning, doc.assets):
-        document, fetcher = session.layout(doc.html, doc.assets)
+        draft = session.draft(doc.html, doc.assets)
+        document, settled = settle(draft)
         starts = _anchor_pages(
             document, {ch.anchor for ch in doc.view.chapters} | {doc.view.first_main_id}
         )
         front = starts.get(doc.view.first_main_id, 0)
         document.write_pdf(path, finisher=_page_labels(front))
-    for url in fetcher.refused:
+    for url in dict.fromkeys(draft.fetcher.refused):
         reporter.warning(
             f"the PDF renderer was refused '{url}' (only the book's own files may be loaded)"
         )
     pages = len(document.pages)
     chapters = {ch.slug: starts[ch.anchor] for ch in doc.view.chapters if ch.anchor in starts}
-    return PdfResult(pages, chapters, front)
+    return PdfResult(pages, chapters, front, settled)
 
 
 def _anchor_pages(document: Any, wanted: set[str]) -> dict[str, int]:

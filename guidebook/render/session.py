@@ -10,6 +10,9 @@
 
 The book's PDF links its stylesheets from the document (the HTML target is that document);
 handouts, sheets and cards pass the parsed ones (`Session.layout(..., kind=...)`).
+
+A `Draft` is a document parsed once and laid out as often as needed: the figure pass
+(`holes.py`) edits its tree between layouts, and decoded images are kept between them.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import cssselect2  # type: ignore[import-untyped]
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -75,11 +79,42 @@ class Session:
         """Lay out `html`, which may load `assets` and nothing else; with `kind`, styled by
         that kind's stylesheets, else by those the document links. Returns the WeasyPrint
         document and the fetcher (its `refused` lists what the document asked for in vain)."""
+        draft = self.draft(html, assets, kind)
+        return draft.layout(), draft.fetcher
+
+    def draft(self, html: str, assets: Mapping[str, Asset], kind: str | None = None) -> Draft:
+        """`html` parsed, ready to be laid out (and edited and laid out again)."""
         fetcher = SandboxFetcher(assets)
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-            stylesheets=self.stylesheets(kind) if kind else None, font_config=self.fonts
+        parsed = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+        return Draft(parsed, fetcher, self.stylesheets(kind) if kind else None, self.fonts)
+
+
+@dataclass
+class Draft:
+    """A parsed document: `root` is its element tree, which may be edited between layouts."""
+
+    parsed: HTML
+    fetcher: SandboxFetcher
+    stylesheets: list[CSS] | None
+    fonts: FontConfiguration
+    images: dict[str, Any] = field(default_factory=dict)  # WeasyPrint's image cache
+    layouts: int = 0
+
+    @property
+    def root(self) -> Any:
+        return self.parsed.etree_element
+
+    def layout(self) -> Any:
+        """Lay out the tree as it is now. The selector wrapper caches each element's children,
+        so it is rebuilt from the (possibly edited) tree; images are decoded once."""
+        if self.layouts:
+            self.parsed.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+                self.root, content_language=None
+            )
+        self.layouts += 1
+        return self.parsed.render(
+            stylesheets=self.stylesheets, font_config=self.fonts, cache=self.images
         )
-        return document, fetcher
 
 
 # A file WeasyPrint names in a message, as the sandbox serves it: BASE_URL + the asset's name.
