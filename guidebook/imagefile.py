@@ -27,13 +27,17 @@ RASTER_FORMATS = {
 }
 SVG = ("image/svg+xml", ".svg")
 
-# The print layout (assets/css/pdf.css): images keep their CSS size (96 px to the inch) but
-# never exceed the text block's width or 110 mm in height.
+# The print layout (assets/css/base.css, pdf.css): a raster image is set at its size at 300 dpi
+# (`image-resolution`, class `print-size`), no wider than its slot in the figure row (the text
+# block's width for a block of one) and no taller than 110 mm. An image the writer gave a width
+# keeps that width (CSS px, 96 to the inch).
 CSS_PX_PER_INCH = 96
 TEXT_WIDTH_MM = 170.0  # A4 less the 18 + 22 mm side margins (Letter's is 6 mm wider)
 MAX_HEIGHT_MM = 110.0
 PRINT_DPI = 300
 MM_PER_INCH = 25.4
+MIN_FIGURE_MM = 40.0  # narrower than this, a photo in a figure row is too small to read
+EPUB_MAX_PIXELS = 4_000_000  # Apple Books refuses larger images inside an EPUB
 
 
 class ImageProblem(ValueError):
@@ -85,19 +89,81 @@ def inspect_image(data: bytes) -> ImageFile:
     return ImageFile(*RASTER_FORMATS[image_format], size)
 
 
-def print_resolution(pixels: tuple[int, int], css_width: int | None) -> tuple[float, float, float]:
-    """(dpi, width mm, height mm) at which the print layout sets an image of `pixels`."""
+def print_size(pixels: tuple[int, int]) -> tuple[int, int]:
+    """The CSS px (96 to the inch) an image of `pixels` covers at 300 dpi: 850 px -> 272."""
+    width, height = pixels
+    return round(width * CSS_PX_PER_INCH / PRINT_DPI), round(height * CSS_PX_PER_INCH / PRINT_DPI)
+
+
+def print_resolution(
+    pixels: tuple[int, int],
+    css_width: int | None,
+    slot_mm: float = TEXT_WIDTH_MM,
+    max_height_mm: float = MAX_HEIGHT_MM,
+) -> tuple[float, float, float]:
+    """(dpi, width mm, height mm) at which the print layout sets an image of `pixels`: its
+    300-dpi size, or `css_width` when the writer gave one, no wider than `slot_mm` and no
+    taller than `max_height_mm`."""
     px_w, px_h = pixels
-    css_w = css_width or px_w
-    width_mm = css_w / CSS_PX_PER_INCH * MM_PER_INCH
+    if css_width:
+        width_mm = css_width / CSS_PX_PER_INCH * MM_PER_INCH
+    else:
+        width_mm = px_w / PRINT_DPI * MM_PER_INCH
     height_mm = width_mm * px_h / max(px_w, 1)
-    scale = min(1.0, TEXT_WIDTH_MM / width_mm, MAX_HEIGHT_MM / max(height_mm, 1e-9))
+    scale = min(1.0, slot_mm / max(width_mm, 1e-9), max_height_mm / max(height_mm, 1e-9))
     width_mm, height_mm = width_mm * scale, height_mm * scale
-    return px_w / (width_mm / MM_PER_INCH), width_mm, height_mm
+    return px_w / max(width_mm / MM_PER_INCH, 1e-9), width_mm, height_mm
 
 
 def pixels_for_print(width_mm: float) -> int:
     return int(width_mm / MM_PER_INCH * PRINT_DPI + 0.999)
+
+
+def drawing_shape(data: bytes) -> tuple[float, float] | None:
+    """An SVG's width and height (from `viewBox`, else its `width`/`height` numbers), for its
+    figure's orientation; None when it states neither."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return None
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    candidates = [box[2:4]] if len(box) == 4 else []
+    candidates.append([root.get("width") or "", root.get("height") or ""])
+    for pair in candidates:
+        try:
+            width, height = (float(v.strip().removesuffix("px")) for v in pair)
+        except ValueError:
+            continue
+        if width > 0 and height > 0:
+            return width, height
+    return None
+
+
+def fit_for_epub(data: bytes, limit: int = EPUB_MAX_PIXELS) -> bytes:
+    """`data` scaled down to at most `limit` pixels in the same format (JPEG quality 88, PNG
+    optimised); the bytes unchanged when they are within it or not PNG or JPEG."""
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        image_format = image.format
+        if width * height <= limit or image_format not in ("JPEG", "PNG"):
+            return data
+        scale = (limit / (width * height)) ** 0.5
+        size = (max(1, int(width * scale)), max(1, int(height * scale)))
+        while size[0] * size[1] > limit:  # rounding can leave it a few pixels over
+            size = (size[0] - 1, max(1, size[1] - 1))
+        smaller = image.resize(size, Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        if image_format == "JPEG":
+            if smaller.mode not in ("RGB", "L", "CMYK"):
+                smaller = smaller.convert("RGB")
+            smaller.save(
+                out, "JPEG", quality=88, optimize=True, icc_profile=image.info.get("icc_profile")
+            )
+        else:
+            smaller.save(out, "PNG", optimize=True, icc_profile=image.info.get("icc_profile"))
+        return out.getvalue()
 
 
 def _decode_jpeg(data: bytes, size: tuple[int, int]) -> None:

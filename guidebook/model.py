@@ -160,6 +160,7 @@ class ChapterImage:
     name: str
     alt: str
     title: str | None = None
+    caption: str | None = None  # its figure's caption (convert/figures.py), None when it has none
 
 
 @dataclass(frozen=True)

@@ -123,9 +123,12 @@ def test_chapter_with_every_section(tmp_path: Path) -> None:
     )
     assert content.images == (
         ChapterImage(
-            "images/step-up-step.png", "A box step-up, side view", "Drive through the heel"
+            "images/step-up-step.png",
+            "A box step-up, side view",
+            "Drive through the heel",
+            "Drive through the heel",  # a title is the caption
         ),
-        ChapterImage("images/step-up-weighted.png", "Holding dumbbells", None),
+        ChapterImage("images/step-up-weighted.png", "Holding dumbbells", None, "Holding dumbbells"),
     )
 
 

@@ -18,7 +18,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from guidebook.imagefile import ImageProblem, inspect_image, print_resolution
+from guidebook.imagefile import ImageProblem, inspect_image, print_resolution, print_size
 
 
 def png(size: tuple[int, int], image_format: str = "PNG") -> bytes:
@@ -192,38 +192,53 @@ def test_an_image_with_too_many_pixels_is_refused(monkeypatch: pytest.MonkeyPatc
 
 
 def test_print_resolution_follows_the_print_layout() -> None:
-    # 600 px at 96 px/in: 158.75 mm wide, inside the 170 mm text block: 96 dpi.
+    # An image prints at its 300-dpi size: 600 px are 50.8 mm.
     dpi, width, height = print_resolution((600, 400), None)
-    assert (round(dpi), round(width, 2), round(height, 2)) == (96, 158.75, 105.83)
-    # Wider than the text block: scaled to 170 mm.
+    assert (round(dpi), round(width, 2), round(height, 2)) == (300, 50.8, 33.87)
+    # Wider than the text block: scaled to 170 mm, so finer than 300 dpi.
     dpi, width, _ = print_resolution((3000, 1500), None)
     assert (round(width), round(dpi)) == (170, 448)
     # Tall images are held to 110 mm high.
     _, width, height = print_resolution((1000, 3000), None)
     assert (round(height), round(width, 1)) == (110, 36.7)
-    # An explicit width sets the printed size.
+    # A writer's width sets the printed size, within the slot of its figure row.
     dpi, width, _ = print_resolution((1200, 800), 300)
     assert (round(width, 1), round(dpi)) == (79.4, 384)
+    dpi, width, _ = print_resolution((1200, 800), 800, slot_mm=82)
+    assert (round(width), round(dpi)) == (82, 372)
+    # A start/end pair of 850 x 567 photos: 72 mm each, inside an 82 mm slot, at 300 dpi.
+    dpi, width, height = print_resolution((850, 567), None, slot_mm=82)
+    assert (round(dpi), round(width), round(height)) == (300, 72, 48)
+
+
+def test_print_size_is_the_300_dpi_size_in_css_pixels() -> None:
+    assert print_size((850, 567)) == (272, 181)
+    assert print_size((3000, 2000)) == (960, 640)
 
 
 @pytest.mark.slow
 def test_an_image_too_coarse_for_print_warns_with_the_size_it_needs(tmp_path: Path) -> None:
     book = make_book(
         tmp_path,
-        '![Coarse](coarse.png)\n\n![Fine](fine.png)\n\n![Set small](small.png){: width="300" }',
+        "![Coarse](coarse.png)\n\nText.\n\n![Fine](fine.png)\n\nText.\n\n"
+        '![Set small](small.png){: width="300" }\n\nText.\n\n'
+        '![Set large](large.png){: width="800" }',
         {
-            "coarse.png": png((600, 400)),
-            "fine.png": png((2400, 1600)),
+            "coarse.png": png((300, 200)),
+            "fine.png": png((850, 567)),
             "small.png": png((1200, 800)),
+            "large.png": png((1200, 800)),
         },
     )
     code, warnings = build(book, "--format", "pdf")
     assert code == 0
     assert warnings == [
-        "content/chapter.md:3: warning: image 'coarse.png' prints at 96 dpi (600x400 px over "
-        "159 x 106 mm); print needs 300 dpi: use a file at least 1875 px wide"
+        "content/chapter.md:3: warning: image 'coarse.png' prints only 25 mm wide (300x200 px "
+        "at 300 dpi); print needs 40 mm for a photo to be read: use a file at least 473 px wide",
+        "content/chapter.md:15: warning: image 'large.png' prints at 185 dpi (1200x800 px over "
+        "165 x 110 mm); print needs 300 dpi: use a file at least 1949 px wide",
     ]
-    assert pdf_image_count(book / "out" / "book.pdf") == 3  # a warning, not a refusal
+    assert pdf_image_count(book / "out" / "book.pdf") == 4  # a warning, not a refusal
     assert build(book, "--format", "pdf", "--strict")[0] == 1
 
 

@@ -5,8 +5,10 @@ Only files under the content folder become assets; absolute and `../` paths that
 outputs; remote images are refused too unless the build allows them (`remote.py`). Every image is
 checked for what it really is (`imagefile.py`): damaged files are left out, raster images too
 coarse for their printed size are reported. Images get a book-wide unique name under `images/`
-with the extension of their real format; a paragraph holding only an image becomes a `<figure>`
-(with the image title as caption).
+with the extension of their real format. A raster image the writer gave no size is given its
+size at 300 dpi (`width`/`height` in CSS px, class `print-size`), so print sets it no larger than
+its pixels allow; runs of images then become figure blocks (`figures.py`), and the resolution
+check knows each image's slot in its row.
 """
 
 from __future__ import annotations
@@ -17,16 +19,23 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from guidebook.convert.figures import Shape, group_figures, orientation, slot_width_mm
 from guidebook.convert.remote import RemoteImages, RemoteProblem
 from guidebook.convert.tree import remove
 from guidebook.diagnostics import Reporter
 from guidebook.imagefile import (
+    MAX_HEIGHT_MM,
+    MIN_FIGURE_MM,
+    MM_PER_INCH,
     PRINT_DPI,
+    TEXT_WIDTH_MM,
     ImageFile,
     ImageProblem,
+    drawing_shape,
     inspect_image,
     pixels_for_print,
     print_resolution,
+    print_size,
 )
 from guidebook.model import Asset, Chapter
 from guidebook.numbers import parse_pixels
@@ -83,6 +92,8 @@ def collect_images(
     reporter: Reporter,
     options: ImageOptions,
 ) -> None:
+    shapes: dict[etree._Element, Shape | None] = {}
+    rasters: list[tuple[etree._Element, str, tuple[int, int], int | None]] = []
     for img in list(root.iter("img")):
         src = (img.get("src") or "").strip()
         line = line_of(chapter.markdown, src)
@@ -114,10 +125,19 @@ def collect_images(
                 img.attrib.pop(attribute, None)
             else:
                 img.set(attribute, str(pixels))  # '0800' -> '800'; keeps its place
-        if options.print_images and info.size is not None:
-            _check_resolution(src, info.size, img.get("width"), chapter, line, reporter)
+        if info.size is not None:
+            if img.get("width") is None:  # a writer's width stays; a lone height goes
+                width, height = print_size(info.size)
+                img.set("width", str(width))
+                img.set("height", str(height))
+                img.set("class", "print-size")
+            rasters.append((img, src, info.size, line))
+        shapes[img] = info.size or (drawing_shape(info.data) if info.data else None)
         img.set("src", asset.name)
-        _make_figure(img)
+    group_figures(root, chapter, shapes)
+    if options.print_images:
+        for img, src, size, at in rasters:
+            _check_resolution(img, src, size, chapter, at, reporter)
 
 
 def _register(
@@ -171,23 +191,49 @@ def _local_path(address: str, folder: Path, content_dir: Path) -> Path:
 
 
 def _check_resolution(
+    img: etree._Element,
     src: str,
     pixels: tuple[int, int],
-    css_width: str | None,
     chapter: Chapter,
     line: int | None,
     reporter: Reporter,
 ) -> None:
-    dpi, width_mm, height_mm = print_resolution(pixels, parse_pixels(css_width))
-    if dpi >= PRINT_DPI - 0.5:
-        return
-    reporter.warning(
-        f"image '{src}' prints at {dpi:.0f} dpi ({pixels[0]}x{pixels[1]} px over "
-        f"{width_mm:.0f} x {height_mm:.0f} mm); print needs {PRINT_DPI} dpi: use a file at "
-        f"least {pixels_for_print(width_mm)} px wide",
-        chapter.path,
-        line,
-    )
+    """Warn when an image prints below 300 dpi (a writer's width too large for its pixels), or
+    when a photo of a figure block has too few pixels to print the 40 mm a reader needs."""
+    count = _block_size(img)
+    slot = slot_width_mm(count, TEXT_WIDTH_MM) if count else TEXT_WIDTH_MM
+    tall = orientation(pixels) != "landscape"
+    cap = MAX_HEIGHT_MM if count <= 1 else 90.0 if count == 2 or not tall else 65.0
+    written = None if "print-size" in (img.get("class") or "") else parse_pixels(img.get("width"))
+    dpi, width_mm, height_mm = print_resolution(pixels, written, slot, cap)
+    size = f"{pixels[0]}x{pixels[1]} px"
+    if dpi < PRINT_DPI - 0.5:
+        reporter.warning(
+            f"image '{src}' prints at {dpi:.0f} dpi ({size} over {width_mm:.0f} x "
+            f"{height_mm:.0f} mm); print needs {PRINT_DPI} dpi: use a file at least "
+            f"{pixels_for_print(width_mm)} px wide",
+            chapter.path,
+            line,
+        )
+    elif count and written is None and pixels[0] / PRINT_DPI * MM_PER_INCH < MIN_FIGURE_MM:
+        reporter.warning(
+            f"image '{src}' prints only {width_mm:.0f} mm wide ({size} at {PRINT_DPI} dpi); "
+            f"print needs {MIN_FIGURE_MM:.0f} mm for a photo to be read: use a file at least "
+            f"{pixels_for_print(MIN_FIGURE_MM)} px wide",
+            chapter.path,
+            line,
+        )
+
+
+def _block_size(img: etree._Element) -> int:
+    """How many images share the figure block `img` is in; 0 for an image in running text."""
+    figure = img.getparent()
+    block = figure.getparent() if figure is not None else None
+    if figure is None or figure.tag != "figure" or block is None:
+        return 0
+    if "figures" not in (block.get("class") or "").split():
+        return 0
+    return sum(1 for _ in block.iterchildren("figure"))
 
 
 def _listing(phrases: tuple[str, ...], shown: int = 4) -> str:
@@ -196,18 +242,3 @@ def _listing(phrases: tuple[str, ...], shown: int = 4) -> str:
     if len(phrases) > shown:
         items.append(f"{len(phrases) - shown} more")
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _make_figure(img: etree._Element) -> None:
-    parent = img.getparent()
-    if parent is None or parent.tag != "p" or len(parent) != 1:
-        return
-    if (parent.text or "").strip() or (img.tail or "").strip():
-        return
-    parent.tag = "figure"
-    parent.text = None
-    img.tail = None
-    title = img.get("title")
-    if title:
-        caption = etree.SubElement(parent, "figcaption")
-        caption.text = title

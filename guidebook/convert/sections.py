@@ -137,7 +137,15 @@ def read_content(root: etree._Element, sections: list[Made]) -> ChapterContent:
             if group.get("class") == "qa"
         ),
         images=tuple(
-            ChapterImage(img.get("src", ""), img.get("alt", ""), img.get("title"))
+            ChapterImage(img.get("src", ""), img.get("alt", ""), img.get("title"), _caption(img))
             for img in root.iter("img")
         ),
     )
+
+
+def _caption(img: etree._Element) -> str | None:
+    """The caption of the figure `img` is in (convert/figures.py); None when it has none."""
+    figure = img.getparent()
+    if figure is None or figure.tag != "figure" or (caption := figure.find("figcaption")) is None:
+        return None
+    return text_of(caption) or None

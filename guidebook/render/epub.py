@@ -9,6 +9,7 @@ unique book-wide, so the id alone says which file holds it. Chapters are given t
 body fragments (a whole document given as text may be written as an empty file), stylesheets
 are attached per item (EbookLib drops anything put in <head>), and the package carries the
 EPUB Accessibility 1.1 metadata the European Accessibility Act asks of ebooks sold in the EU.
+Photos over 4 megapixels, which Apple Books refuses, are scaled down for the EPUB alone.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ebooklib import epub
 
 from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.convert.tree import parse_fragment, to_xhtml
-from guidebook.imagefile import inspect_image
+from guidebook.imagefile import fit_for_epub, inspect_image
 from guidebook.model import ChapterDoc, Edition
 from guidebook.render.context import BookView, book_view
 from guidebook.render.cover import draw_cover
@@ -124,7 +125,7 @@ def render_epub(edition: Edition, path: Path, when: dt.datetime) -> int:
                 uid=f"img-{asset.name.split('/')[-1]}",
                 file_name=asset.name,
                 media_type=asset.media_type,
-                content=asset.read(),
+                content=_image_for_epub(asset.read(), asset.media_type),
             )
         )
 
@@ -209,6 +210,12 @@ def _retarget(doc: ChapterDoc, files: dict[str, str]) -> str:
             continue
         link.set("href", file if href[1:] == file[: -len(".xhtml")] else file + href)
     return to_xhtml(root)
+
+
+def _image_for_epub(data: bytes, media_type: str) -> bytes:
+    """Apple Books rejects images over 4 megapixels inside an EPUB: larger photos are scaled
+    down here, for the EPUB only (print keeps every pixel it can use)."""
+    return fit_for_epub(data) if media_type in ("image/jpeg", "image/png") else data
 
 
 def _stylesheet() -> bytes:
