@@ -8,9 +8,10 @@ its own, and in a list item that opens with the link (related exercises) it move
 of the item, so the item's own words stay together. The EPUB never gets these spans: its
 links work, and an address in the text would be noise.
 
-The last word of each paragraph or list item goes in a `<span class="last-word">`, which
-pdf.css never hyphenates (WeasyPrint has no `hyphenate-limit-last`, and a last line holding
-half a word looks like a mistake). Reflowable ebooks hyphenate as their reader likes.
+The last word of each paragraph (not of list items, see `mark_for_paper`) goes in a
+`<span class="last-word">`, which pdf.css never hyphenates (WeasyPrint has no
+`hyphenate-limit-last`, and a last line holding half a word looks like a mistake).
+Reflowable ebooks hyphenate as their reader likes.
 """
 
 from __future__ import annotations
@@ -34,10 +35,18 @@ def short_address(href: str) -> str:
 def for_paper(html: str) -> str:
     """The fragment with link addresses and last words marked (see the module doc)."""
     root = parse_fragment(html)
-    for block in root.iter("p", "li"):
-        _mark_last_word(block)
-    add_print_addresses(root)
+    mark_for_paper(root)
     return to_xhtml(root)
+
+
+def mark_for_paper(root: etree._Element) -> None:
+    """`for_paper` on a tree a renderer already holds (the handouts')."""
+    for block in root.iter("p"):
+        # Not in list items: their markers are floats, and WeasyPrint 70 then breaks a line
+        # holding the span right after its first word (measured: "✗ Adding | load before...").
+        if not any(a.tag == "li" for a in block.iterancestors()):
+            _mark_last_word(block)
+    add_print_addresses(root)
 
 
 def add_print_addresses(root: etree._Element) -> None:
