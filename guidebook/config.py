@@ -62,9 +62,12 @@ BOOK_FIELDS: tuple[Field, ...] = (
     Field(
         "chapter_start",
         "choice",
-        "right: every chapter opens on a right-hand page, as printed books do; any: on the next "
-        "page (no blank pages; better for PDFs read on screen).",
-        choices=("right", "any"),
+        "auto: an exercise opens on the next page and a guide on a right-hand page, and a "
+        "part's title heads the first page of its first chapter (no blank pages between short "
+        "chapters); right: every chapter opens on a right-hand page and every part has a "
+        "right-hand page of its own listing its chapters, as traditional printed books do; "
+        "any: every chapter on the next page (best for PDFs read on screen).",
+        choices=("auto", "right", "any"),
     ),
     Field("output", "str", "Base name of the output files: <output>.pdf, <output>.epub."),
     Field(

@@ -37,7 +37,7 @@ class BookConfig:
     site_url: str | None = None
     chapter_url: str | None = None  # a chapter's web page, with {slug}: QR codes on sheets
     paper: Paper = "a4"
-    chapter_start: Literal["right", "any"] = "right"
+    chapter_start: Literal["auto", "right", "any"] = "auto"
     output: str = "book"
     cover: Path | None = None
     path: Path | None = None  # the book file, when there is one

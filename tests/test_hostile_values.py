@@ -161,7 +161,10 @@ def test_huge_number_in_quotes_is_a_text(tmp_path: Path, key: str) -> None:
         ("title: !!bool abc\n", []),
         ("title: !!timestamp abc\n", []),
         ("title: 2026-02-30\n", []),
-        ("chapter_start: !!bool x\n", ["book file: chapter_start: expected one of right, any"]),
+        (
+            "chapter_start: !!bool x\n",
+            ["book file: chapter_start: expected one of auto, right, any"],
+        ),
         ("paper: !!float a4\n", []),
     ],
 )

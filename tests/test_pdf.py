@@ -197,13 +197,19 @@ def test_page_size(request: pytest.FixtureRequest, name: str, size: tuple[int, i
     }
 
 
-def test_chapters_and_parts_open_on_right_hand_pages(any_build: Built) -> None:
-    openers = dict(chapter_start_pages(any_build))
-    parts = [p.title for p in any_build.book.parts if p.title]
+def test_main_matter_and_guides_open_on_right_hand_pages(any_build: Built) -> None:
+    """chapter_start auto (the default): exercises open on the next page, guides and the main
+    matter on a right-hand page, and a part's title heads its first chapter's page."""
+    starts = chapter_start_pages(any_build)
+    kinds = {ch.title: ch.kind for ch in any_build.book.chapters}
+    recto = [t for t, page in starts.items() if kinds[t] == "guide"]
+    assert all(starts[t] % 2 == 0 for t in recto), starts  # index 0 is page 1, recto
+    assert main_start(any_build) % 2 == 0
+    parts = {p.title: p.chapters[0].title for p in any_build.book.parts if p.title}
     for entry in outline(any_build.pdf):
-        if any(entry.title.endswith(title) for title in parts):
-            openers[entry.title] = entry.page
-    assert all(page % 2 == 0 for page in openers.values()), openers  # index 0 is page 1, recto
+        first = next((c for t, c in parts.items() if entry.title.endswith(t)), None)
+        if first is not None:
+            assert entry.page == starts[first], (entry.title, entry.page, starts[first])
 
 
 def test_withbook_metadata(withbook_build: Built) -> None:

@@ -26,6 +26,7 @@ from guidebook.convert.tree import (
     tidy_attributes,
     to_xhtml,
 )
+from guidebook.convert.typography import tie_text
 from guidebook.convert.words import BREAK_EVERY, break_long_words
 from guidebook.diagnostics import Reporter
 from guidebook.model import Book, Chapter, ChapterDoc, Edition
@@ -80,6 +81,7 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
             root, chapter, book.content_dir, registry, reporter, images or ImageOptions()
         )
         sections = structure_sections(root)
+        tie_text(root)
         _report_long_words(break_long_words(root), chapter, reporter)
         all_ids = frozenset(
             {chapter.anchor} | {el.get("id") for el in root.iter() if el.get("id") is not None}

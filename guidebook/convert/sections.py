@@ -70,6 +70,7 @@ def structure_sections(root: etree._Element) -> list[Made]:
             section = None  # a rule inside a section ends it: what follows is a closing note
         if section is not None:
             section.append(child)  # moves the child, with its tail text
+    made = [(role, section) for role, section in made if not _drop_if_empty(role, section)]
     for section in root.iter("section"):
         classes = section.get("class") or ""
         if "sec-steps" in classes:
@@ -78,6 +79,22 @@ def structure_sections(root: etree._Element) -> list[Made]:
         elif "sec-faq" in classes:
             _group_questions(section)
     return made
+
+
+def _drop_if_empty(role: SectionRole | None, section: etree._Element) -> bool:
+    """ "How to perform" with no steps under it would print a heading over nothing: it goes,
+    and an empty span keeps its id for links. Other sections may be a heading on purpose."""
+    parent = section.getparent()
+    if role != "steps" or len(section) > 1 or parent is None:
+        return False
+    if text_of(section) != text_of(section[0]):
+        return False
+    anchor = etree.Element("span")
+    if section[0].get("id"):
+        anchor.set("id", section[0].get("id", ""))
+    anchor.tail = section.tail
+    parent.replace(section, anchor)
+    return True
 
 
 def _drop_section_rules(root: etree._Element) -> None:

@@ -16,6 +16,7 @@ from guidebook.printables.content import chapter_assets, chapter_link
 from guidebook.printables.jobs import choose, file_stems, run_jobs
 from guidebook.printables.render import Job
 from guidebook.render.context import chapter_view
+from guidebook.render.paper import mark_for_paper
 
 TEMPLATE = "printables/handout.html.j2"
 
@@ -72,4 +73,5 @@ def _body(doc: ChapterDoc, docs: dict[str, ChapterDoc], edition: Edition) -> str
             link.set("class", "ext")
         else:
             unwrap(link)
+    mark_for_paper(root)  # addresses after links, last words unhyphenated, as in the book
     return to_xhtml(root)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ class ChapterView:
     file: str  # EPUB file name: `<anchor>.xhtml`
     kind: str
     title: str
+    running_head: str  # the title as the running head prints it (short_running_head)
     deck: str | None
     kicker: str
     meta_rows: tuple[tuple[str, str], ...]
@@ -44,7 +46,7 @@ class BookView:
     subtitle: str | None
     authors: tuple[str, ...]
     publisher: str | None
-    rights: str
+    rights: str | None  # None: no one to name (no rights, author or publisher configured)
     identifier: str
     date: dt.date
     language: str
@@ -55,6 +57,17 @@ class BookView:
     @property
     def chapters(self) -> tuple[ChapterView, ...]:
         return tuple(ch for part in self.parts for ch in part.chapters)
+
+    @property
+    def printed_identifier(self) -> str | None:
+        """The identifier as the copyright page prints it: an ISBN means something to a reader
+        (and a bookseller); a UUID or other machine identifier does not, so it is not printed."""
+        return printed_identifier(self.identifier)
+
+    @property
+    def long_contents(self) -> bool:
+        """Contents too long for one column of a page or two: set in two columns."""
+        return len(self.chapters) > LONG_CONTENTS
 
     @property
     def first_main_id(self) -> str:
@@ -116,6 +129,7 @@ def chapter_view(
         file=f"{chapter.anchor}.xhtml",
         kind=chapter.kind,
         title=chapter.title,
+        running_head=short_running_head(chapter.title),
         deck=chapter.deck,
         kicker=kicker,
         meta_rows=info.rows() if info else (),
@@ -132,8 +146,40 @@ def _identifier(config: BookConfig) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
 
 
-def _rights(config: BookConfig, today: dt.date) -> str:
+def _rights(config: BookConfig, today: dt.date) -> str | None:
+    """The configured rights, or '© <year> <authors or publisher>'; None when neither is known:
+    the book's title owns nothing, and an invented owner is worse than no line."""
     if config.rights:
         return config.rights
-    holder = ", ".join(config.authors) or config.publisher or config.title
-    return f"© {(config.date or today).year} {holder}"
+    holder = ", ".join(config.authors) or config.publisher
+    return f"© {(config.date or today).year} {holder}" if holder else None
+
+
+LONG_CONTENTS = 40  # chapters; beyond this the contents page is set in two columns
+RUNNING_HEAD_MAX = 40  # characters: about half the width of the running-head line
+
+
+def short_running_head(title: str) -> str:
+    """A title short enough for the running head: the part before a colon when that part is a
+    title in itself ("Hip Thrust Exercise: Build ..." -> "Hip Thrust Exercise"), else the
+    title cut at a word boundary with an ellipsis."""
+    title = " ".join(title.split())
+    if len(title) <= RUNNING_HEAD_MAX:
+        return title
+    head = title.split(":", 1)[0].strip()
+    if 3 <= len(head) <= RUNNING_HEAD_MAX:
+        return head
+    cut = title[: RUNNING_HEAD_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return cut + "…"
+
+
+_ISBN = re.compile(r"(?:urn:)?(?:isbn:?)?\s*((?:97[89][- ]?)?\d[\d -]{7,15}[\dXx])", re.IGNORECASE)
+
+
+def printed_identifier(identifier: str) -> str | None:
+    """'ISBN 978-...' when the identifier is an ISBN-10 or ISBN-13, else None."""
+    found = _ISBN.fullmatch(identifier.strip())
+    if not found:
+        return None
+    digits = re.sub(r"[- ]", "", found.group(1))
+    return f"ISBN {found.group(1).strip()}" if len(digits) in (10, 13) else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from guidebook.model import Asset, Edition, Paper
 from guidebook.render.context import BookView, book_view
+from guidebook.render.paper import for_paper
 from guidebook.render.resources import STYLESHEETS, static_assets, template_env
 from guidebook.render.session import PAPERS
 
@@ -22,7 +23,10 @@ def book_document(
     edition: Edition, paper: Paper, when: dt.datetime, kind: str = "pdf"
 ) -> BookDocument:
     """The book as one HTML document for `kind` (pdf or html), and the files it may load."""
-    view = book_view(edition, when.date())
+    # Paper shows each external link's address (paper.py); the screen (html) needs none.
+    view = book_view(
+        edition, when.date(), (lambda doc: for_paper(doc.html)) if kind == "pdf" else None
+    )
     cfg = edition.book.config
     html = (
         template_env(edition.book)
@@ -33,6 +37,7 @@ def book_document(
             stylesheets=STYLESHEETS[kind],
             paper=PAPERS[paper].css,
             chapter_start=cfg.chapter_start,
+            part_pages=cfg.chapter_start == "right",
         )
     )
     assets = {a.name: a for a in (*static_assets(kind), *edition.assets)}

@@ -167,7 +167,8 @@ def _metadata(book: epub.EpubBook, view: BookView, when: dt.datetime) -> None:
     book.add_metadata("DC", "date", view.date.isoformat())
     if view.publisher:
         book.add_metadata("DC", "publisher", view.publisher)
-    book.add_metadata("DC", "rights", view.rights)
+    if view.rights:
+        book.add_metadata("DC", "rights", view.rights)
     if view.description:
         book.add_metadata("DC", "description", view.description)
     for keyword in view.keywords:
