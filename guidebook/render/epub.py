@@ -29,6 +29,9 @@ from guidebook.imagefile import fit_for_epub, inspect_image
 from guidebook.model import ChapterDoc, Edition
 from guidebook.render.context import BookView, book_view
 from guidebook.render.cover import draw_cover
+from guidebook.render.emoji import EmojiImages
+from guidebook.render.epub_fonts import MEDIA_TYPE as FONT_MEDIA_TYPE
+from guidebook.render.epub_fonts import marks_fonts
 from guidebook.render.resources import builtin_assets, template_env
 
 ACCESSIBILITY = (
@@ -71,15 +74,17 @@ def render_epub(edition: Edition, path: Path, when: dt.datetime) -> int:
     book = epub.EpubBook()
     _metadata(book, view, when)
 
+    stylesheet = _stylesheet()
     css = epub.EpubItem(
-        uid="style", file_name="css/book.css", media_type="text/css", content=_stylesheet()
+        uid="style", file_name="css/book.css", media_type="text/css", content=stylesheet
     )
     book.add_item(css)
+    emoji = EmojiImages(builtin_assets() / "fonts" / "NotoColorEmoji.ttf")
 
     def page(uid: str, name: str, title: str, content: str) -> epub.EpubHtml:
-        """An XHTML item with the book's language and stylesheet."""
+        """An XHTML item with the book's language and stylesheet, its emoji as images."""
         item = epub.EpubHtml(uid=uid, file_name=name, title=title, lang=view.language)
-        item.content = content
+        item.content = emoji.replace(content)
         item.add_item(css)
         book.add_item(item)
         return item
@@ -128,6 +133,7 @@ def render_epub(edition: Edition, path: Path, when: dt.datetime) -> int:
                 content=_image_for_epub(asset.read(), asset.media_type),
             )
         )
+    _add_glyphs(book, emoji, stylesheet)
 
     book.toc = toc
     book.spine = spine
@@ -217,6 +223,18 @@ def _image_for_epub(data: bytes, media_type: str) -> bytes:
     """Apple Books rejects images over 4 megapixels inside an EPUB: larger photos are scaled
     down here, for the EPUB only (print keeps every pixel it can use)."""
     return fit_for_epub(data) if media_type in ("image/jpeg", "image/png") else data
+
+
+def _add_glyphs(book: epub.EpubBook, emoji: EmojiImages, stylesheet: bytes) -> None:
+    """The emoji pictures and the marks fonts (render/emoji.py, render/epub_fonts.py)."""
+    for name, data in emoji.files():
+        uid = "emoji-" + name.removeprefix("emoji/").removesuffix(".png")
+        book.add_item(epub.EpubItem(uid=uid, file_name=name, media_type="image/png", content=data))
+    for name, data in marks_fonts(builtin_assets() / "fonts", stylesheet.decode("utf-8")):
+        uid = "font-" + name.removeprefix("fonts/").removesuffix(".otf")
+        book.add_item(
+            epub.EpubItem(uid=uid, file_name=name, media_type=FONT_MEDIA_TYPE, content=data)
+        )
 
 
 def _stylesheet() -> bytes:
