@@ -189,6 +189,7 @@ def test_captions(
     assert _captions(titles, alts, chapter) == (expected or wanted[alts[0]])
 
 
+@pytest.mark.slow
 def test_fit_for_epub_scales_to_4_megapixels_and_keeps_the_format() -> None:
     for image_format in ("JPEG", "PNG"):
         out = io.BytesIO()

@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
 from guidebook.model import Asset
-from guidebook.render import holes
+from guidebook.render import holes, pages, spill
 from guidebook.render.session import Session
 from tests.conftest import REPO, run_cli
 
@@ -29,6 +29,7 @@ pytestmark = pytest.mark.slow
 
 RASTER_DPI = 40
 PHOTO = "images/photo.jpg"
+PORTRAIT = "images/portrait.jpg"  # in the contract blocks: tall, so a hole can be large
 
 
 def photo(path: Path, size: tuple[int, int] = (2000, 1500)) -> Path:
@@ -44,8 +45,8 @@ def photo(path: Path, size: tuple[int, int] = (2000, 1500)) -> Path:
 
 def contract_block(n: int = 2) -> str:
     figures = "".join(
-        f'<figure class="photo landscape"><img src="{PHOTO}" alt="Squat position {k}"'
-        f' width="320" height="240" class="print-size"/><figcaption>Position {k}</figcaption>'
+        f'<figure class="photo portrait"><img src="{PORTRAIT}" alt="Squat position {k}"'
+        f' width="480" height="768" class="print-size"/><figcaption>Position {k}</figcaption>'
         "</figure>"
         for k in range(1, n + 1)
     )
@@ -63,7 +64,9 @@ def document(before: int, block: str, after: int) -> str:
     tail = "".join(f"<p>After line {k:02d} of the squat.{filler}</p>" for k in range(after))
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title>'
-        "<style>@page { size: A4; } article.chapter { break-before: page; }</style></head>"
+        "<style>@page { size: A4; } article.chapter { break-before: page; }"
+        # The photos' own size decides here, not the book's height caps.
+        " .figures img { max-height: none; }</style></head>"
         '<body><article class="chapter" id="squat"><h1 class="chapter-title">Squat</h1>'
         f'<div class="chapter-body"><section class="sec">{lines}{block}{tail}</section></div>'
         '</article><article class="chapter" id="lunge"><h1 class="chapter-title">Lunge</h1>'
@@ -72,7 +75,10 @@ def document(before: int, block: str, after: int) -> str:
 
 
 def assets(tmp_path: Path) -> dict[str, Asset]:
-    return {PHOTO: Asset(PHOTO, photo(tmp_path / "photo.jpg"), "image/jpeg")}
+    return {
+        PHOTO: Asset(PHOTO, photo(tmp_path / "photo.jpg"), "image/jpeg"),
+        PORTRAIT: Asset(PORTRAIT, photo(tmp_path / "portrait.jpg", (1500, 2400)), "image/jpeg"),
+    }
 
 
 def lay_out(html: str, files: dict[str, Asset], layouts: int) -> tuple[Any, holes.Settled]:
@@ -152,7 +158,7 @@ def assert_no_holes(bottoms: list[float | None], texts: list[str]) -> None:
 
 def test_a_figure_block_that_would_leave_a_hole_moves_and_text_flows_up(tmp_path: Path) -> None:
     files = assets(tmp_path)
-    html = calibrated(files, contract_block(), 0.3, holes.SHRINK_MIN - 0.05)
+    html = calibrated(files, contract_block(), 0.3, pages.SHRINK_MIN - 0.05)
     before_doc, _ = lay_out(html, files, 1)
     assert len(holes.find_holes(before_doc)) == 1  # the case: a hole without the pass
 
@@ -221,8 +227,8 @@ def handout_page_one(pdf: Path, tmp_path: Path) -> float:
 def test_handouts_have_no_hole_on_page_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A chapter whose photos leave page 1 of its handout a third empty without the pass."""
     content = tmp_path / "content"
-    photo(content / "squat-start.jpg", (2400, 1600))
-    photo(content / "squat-end.jpg", (2400, 1600))
+    photo(content / "squat-start.jpg", (1600, 2400))  # portrait: a pair is 90 mm tall
+    photo(content / "squat-end.jpg", (1600, 2400))
 
     def write(steps: int) -> None:
         numbered = "\n".join(
@@ -262,3 +268,21 @@ def test_handouts_have_no_hole_on_page_one(tmp_path: Path, monkeypatch: pytest.M
     assert handout_page_one(settled, tmp_path) >= 1 - holes.LOWER
     text = "\n".join(page_texts(pdf))
     assert text.index(f"Step {steps} ") < text.index("Tip 0") < text.index("Tip 5")
+
+
+def test_a_chapter_that_spills_a_few_lines_wins_its_last_page_back(tmp_path: Path) -> None:
+    """One page and a line or two: the figure on page 1 gives up the height the spilled lines
+    need, and the chapter ends on its first page."""
+    files = assets(tmp_path)
+    for before in range(4, 40):
+        html = document(before, contract_block(), 1)
+        pages_, flow = pages.read_pages(lay_out(html, files, 1)[0])
+        if len(spill.find_spills(pages_, flow)) == 1 and len(pages_) == 3:
+            break
+    else:
+        raise AssertionError("no line count spills the chapter onto a second page")
+    doc, done = lay_out(html, files, holes.MAX_LAYOUTS)
+    texts = page_texts(doc.write_pdf())
+    assert done.tightened == 1
+    assert "Next chapter text" in texts[1]  # the squat ends on page 1; the lunge opens page 2
+    assert_in_order(texts[0], "Before")

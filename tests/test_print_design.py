@@ -66,6 +66,7 @@ def right_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return Built("right", root, book, root / "out/book.pdf", root / "out/book.epub", 0, stdout, "")
 
 
+@pytest.mark.slow
 def test_right_opens_chapters_and_part_pages_on_rectos(right_build: Built) -> None:
     starts = chapter_start_pages(right_build)
     assert all(page % 2 == 0 for page in starts.values()), starts
@@ -125,6 +126,7 @@ def test_running_head_of_a_long_title_is_shortened(seeds_build: Built) -> None:
 # --- quantities, links -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_quantities_in_a_narrow_table_cell_stay_on_one_line(tmp_path: Path) -> None:
     root = copy_book("seedlike", tmp_path)
     chapter = next((root / "content").rglob("*.md"))

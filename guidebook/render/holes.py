@@ -21,48 +21,18 @@ reads (page numbers, chapter starts, contents) is the final one. A block is edit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from weasyprint.formatting_structure import boxes
-
+from guidebook.render.pages import SHRINK_MIN, Block, Page, read_pages, shrink_images
 from guidebook.render.session import Draft
+from guidebook.render.spill import find_spills, tighten
 
 LOWER = 0.25  # a page is a hole when this fraction of its text area is empty at the bottom
-SHRINK_MIN = 0.65  # images shrink to no less than this fraction of their laid-out size
 ENOUGH = 0.15  # ... and passes no more blocks once the page is filled but this fraction
 MAX_PASSED = 6  # a figure moves past at most this many blocks (reading order stays sane)
 MAX_LAYOUTS = 3  # the first layout and at most two more
 SAFETY = 3.0  # CSS px kept free when shrinking (rounding, collapsing margins)
-
-# Elements whose children are the flow's blocks; every other element is one block.
-_CONTAINERS = frozenset({"html", "body", "main", "article", "section"})
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-
-
-@dataclass
-class Block:
-    """One block of a chapter's flow, with its parts on the pages it spans."""
-
-    element: Any
-    chapter: Any  # the element of its chapter (article.chapter, else body)
-    kind: str  # "figure", "heading" or "text"
-    atomic: bool  # break-inside: avoid (it moves to the next page whole)
-    parts: list[tuple[int, float, float, Any]] = field(default_factory=list)  # page, top, bottom
-
-    @property
-    def height(self) -> float:
-        return sum(bottom - top for _page, top, bottom, _box in self.parts)
-
-
-@dataclass
-class Page:
-    index: int
-    bottom: float  # the bottom of the text area
-    height: float  # the text area's height
-    last: float  # the bottom of the last line or image on the page
-    blocks: list[Block] = field(default_factory=list)
 
 
 @dataclass
@@ -72,6 +42,7 @@ class Settled:
     holes: list[int] = field(default_factory=list)
     shrunk: int = 0
     moved: int = 0
+    tightened: int = 0  # figures made smaller to win back a chapter's spilled last page
     layouts: int = 0
 
 
@@ -96,6 +67,10 @@ def settle(draft: Draft, max_layouts: int | None = None) -> tuple[Any, Settled]:
             done.shrunk += how == "shrunk"
             done.moved += how == "moved"
             changed = changed or how is not None
+        for spill in find_spills(*read_pages(document)):
+            tightened = tighten(spill, edited)
+            done.tightened += tightened
+            changed = changed or tightened
         if not changed:
             break
         document = draft.layout()
@@ -147,24 +122,8 @@ def remedy(hole: Hole, parents: dict[Any, Any], edited: set[int]) -> str | None:
 
 def _shrink(hole: Hole) -> bool:
     _page, top, bottom, box = hole.figure.parts[0]
-    height = bottom - top
-    images = [b for b in _descendants(box) if isinstance(b, boxes.ReplacedBox)]
-    rows: dict[float, float] = {}
-    for image in images:
-        row = round(image.position_y)
-        rows[row] = max(rows.get(row, 0.0), image.height)
-    pictured = sum(rows.values())
-    if not pictured:
-        return False
     room = hole.space - hole.lead - box.margin_top - SAFETY
-    scale = (room - (height - pictured)) / pictured
-    if not SHRINK_MIN <= scale < 1:
-        return False
-    for image in images:
-        style = (image.element.get("style") or "").rstrip("; ")
-        size = f"width: {image.width * scale:.2f}px; height: {image.height * scale:.2f}px"
-        image.element.set("style", f"{style}; {size}" if style else size)
-    return True
+    return shrink_images(box, (bottom - top) - room, SHRINK_MIN)
 
 
 def _move(hole: Hole, parents: dict[Any, Any], edited: set[int]) -> bool:
@@ -203,89 +162,6 @@ def _move(hole: Hole, parents: dict[Any, Any], edited: set[int]) -> bool:
         parent.insert(list(parent).index(last) + offset, block.element)
         parents[block.element] = parent
     return True
-
-
-def read_pages(document: Any) -> tuple[list[Page], dict[int, list[Block]]]:
-    """The pages with the blocks on each, and each chapter's blocks in order (by the id of
-    the chapter's element)."""
-    pages: list[Page] = []
-    blocks: dict[int, Block] = {}
-    flow: dict[int, list[Block]] = {}
-    for index, page in enumerate(document.pages):
-        area = page._page_box
-        top = area.content_box_y()
-        found = Page(index, top + area.height, area.height, top)
-        for root in area.children:
-            if isinstance(root, boxes.MarginBox):
-                continue
-            for box, chapter in _flow(root, None):
-                block = blocks.get(id(box.element))
-                if block is None:
-                    block = _new_block(box, chapter)
-                    blocks[id(box.element)] = block
-                    flow.setdefault(id(chapter), []).append(block)
-                bottom = _content_bottom(box)
-                block.parts.append((index, box.position_y, bottom + box.margin_bottom, box))
-                found.blocks.append(block)
-                found.last = max(found.last, bottom)
-        pages.append(found)
-    return pages, flow
-
-
-def _new_block(box: Any, chapter: Any) -> Block:
-    tag = box.element_tag
-    if _is_figure(box.element):
-        kind = "figure"
-    elif tag in _HEADINGS:
-        kind = "heading"
-    else:
-        kind = "text"
-    atomic = kind == "figure" or box.style["break_inside"] in ("avoid", "avoid-page")
-    return Block(box.element, chapter, kind, atomic)
-
-
-def _is_figure(element: Any) -> bool:
-    classes = (element.get("class") or "").split()
-    return element.tag == "figure" or (element.tag == "div" and "figures" in classes)
-
-
-def _flow(box: Any, chapter: Any) -> Iterator[tuple[Any, Any]]:
-    """The flow's blocks under `box` (in-flow block boxes of our elements), with their
-    chapter element."""
-    for child in getattr(box, "children", ()):
-        if not isinstance(child, boxes.BlockLevelBox) or child.element is None:
-            continue
-        if child.style["position"] in ("absolute", "fixed"):
-            continue
-        element = child.element
-        classes = (element.get("class") or "").split()
-        if (element.tag == "article" and "chapter" in classes) or element.tag == "body":
-            inner = element if element.tag == "article" else chapter or element
-        else:
-            inner = chapter
-        container = element.tag in _CONTAINERS or "chapter-body" in classes
-        nested = any(isinstance(c, boxes.BlockLevelBox) for c in child.children)
-        if container and nested and child.style["break_inside"] not in ("avoid", "avoid-page"):
-            yield from _flow(child, inner)
-        else:
-            yield child, chapter
-
-
-def _content_bottom(box: Any) -> float:
-    """The bottom of what is drawn in `box` on its page. A box split across pages is as tall
-    as the rest of the page, so its lines and images tell, not its own height."""
-    children = getattr(box, "children", None)
-    if isinstance(box, boxes.LineBox):
-        return float(box.position_y + box.height)
-    if not children or isinstance(box, boxes.ReplacedBox):
-        return float(box.position_y + box.margin_top + box.border_height())
-    return max(_content_bottom(child) for child in children)
-
-
-def _descendants(box: Any) -> Iterator[Any]:
-    for child in getattr(box, "children", ()):
-        yield child
-        yield from _descendants(child)
 
 
 def _parents(root: Any) -> dict[Any, Any]:
