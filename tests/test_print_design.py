@@ -220,3 +220,34 @@ def test_how_to_perform_without_steps_prints_no_heading() -> None:
     assert [r for r, _s in made] == ["faq"]
     assert root.find(".//span[@id='x--how-to-perform']") is not None  # links still land
     assert "How to perform" not in text_of(root)
+
+
+# --- other scripts ----------------------------------------------------------------------------
+
+
+def _font_names(pdf: Path) -> set[str]:
+    names = set()
+    for page in PdfReader(pdf).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return names
+
+
+@pytest.mark.slow
+def test_chinese_titles_print_with_the_shipped_fallback_font(tmp_path: Path) -> None:
+    """Neither Charis nor Inter has CJK glyphs: the shipped Droid Sans Fallback draws them, in
+    the book and on a form sheet, with no '.notdef glyph' warning (that is an empty box)."""
+    exercises = tmp_path / "content" / "exercises"
+    exercises.mkdir(parents=True)
+    (exercises / "goblet-hold.md").write_text(
+        "---\ntitle: 深蹲 Goblet Hold\nbody_part: Legs\n---\n\n高脚杯深蹲。Hold the bell close.\n\n"
+        "## How to perform\n\n1. 站直。Stand tall.\n2. Sit down between the heels.\n",
+        encoding="utf-8",
+    )
+    content = tmp_path / "content"
+    code, _out, err = run_cli("build", "--content", content, "--out", tmp_path / "o")
+    assert code == 0 and " 0 warnings " in err.splitlines()[-1], err
+    assert "Droid-Sans-Fallback" in _font_names(tmp_path / "o" / "book.pdf")
+    code, _out, err = run_cli("sheets", "--content", content, "--out", tmp_path / "o", "-j", "1")
+    assert code == 0 and " 0 warnings " in err.splitlines()[-1], err
+    assert "Droid-Sans-Fallback" in _font_names(tmp_path / "o" / "sheets" / "goblet-hold.pdf")
