@@ -153,7 +153,10 @@ def fit_for_epub(data: bytes, limit: int = EPUB_MAX_PIXELS) -> bytes:
         size = (max(1, int(width * scale)), max(1, int(height * scale)))
         while size[0] * size[1] > limit:  # rounding can leave it a few pixels over
             size = (size[0] - 1, max(1, size[1] - 1))
-        smaller = image.resize(size, Image.Resampling.LANCZOS)
+        try:
+            smaller = image.resize(size, Image.Resampling.LANCZOS)
+        except (OSError, ValueError):  # data verify() passed but that does not decode
+            return data
         out = io.BytesIO()
         if image_format == "JPEG":
             if smaller.mode not in ("RGB", "L", "CMYK"):

@@ -42,6 +42,10 @@ MARKS = " ✓✗→"
         ("☕ and ♥️", ["☕", "♥️"]),  # emoji by default; text made emoji by U+FE0F
         ("♥ ⌚︎ © ™ ✓ ✗ → 3 × 10 – 12 #1", []),  # text forms, marks, digits, © and ™
         ("🏴󠁧󠁢󠁳󠁣󠁴󠁿 done", ["🏴󠁧󠁢󠁳󠁣󠁴󠁿"]),  # a tag sequence (Scotland)
+        # The font has a space: a stray U+FE0F after one, or a ZWJ before one, is no emoji
+        # (it was a picture of a space 2,720 px wide, or one picture of "👍 🏽").
+        ("stray \ufe0f selector", []),
+        ("👍\u200d 🏽", ["👍", "🏽"]),
     ],
 )
 def test_finder_splits_text_into_plain_runs_and_whole_emoji(text: str, emoji: list[str]) -> None:

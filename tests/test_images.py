@@ -5,12 +5,15 @@ from __future__ import annotations
 import http.server
 import io
 import os
+import struct
 import threading
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
+import PIL.ImageFile
 import pytest
 from conftest import run_cli, warning_lines
 from lxml import etree
@@ -18,7 +21,13 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from guidebook.imagefile import ImageProblem, inspect_image, print_resolution, print_size
+from guidebook.imagefile import (
+    ImageProblem,
+    fit_for_epub,
+    inspect_image,
+    print_resolution,
+    print_size,
+)
 
 
 def png(size: tuple[int, int], image_format: str = "PNG") -> bytes:
@@ -421,3 +430,24 @@ def test_an_image_that_is_not_a_regular_file_is_named_as_such(tmp_path: Path, ki
     else:
         assert f"{content / 'squat.md'}:3: warning: image 'photo.png' is not a regular file" in err
     assert not out.exists()
+
+
+def test_fit_for_epub_keeps_a_png_whose_pixels_do_not_decode() -> None:
+    """verify() checks a PNG's chunks and checksums, not its compressed pixels: a damaged
+    stream with good checksums passed inspection and the EPUB's downscale raised OSError."""
+    out = io.BytesIO()
+    Image.new("RGB", (2100, 2000), "white").save(out, "PNG")
+    data = bytearray(out.getvalue())
+    at = data.find(b"IDAT")
+    length = struct.unpack(">I", data[at - 4 : at])[0]
+    data[at + 4 : at + 4 + length] = bytes(b ^ 0x5A for b in data[at + 4 : at + 4 + length])
+    data[at + 4 + length : at + 8 + length] = struct.pack(
+        ">I", zlib.crc32(data[at : at + 4 + length])
+    )
+    damaged = bytes(data)
+    assert inspect_image(damaged).size == (2100, 2000)
+    accept, PIL.ImageFile.LOAD_TRUNCATED_IMAGES = PIL.ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        assert fit_for_epub(damaged) == damaged
+    finally:
+        PIL.ImageFile.LOAD_TRUNCATED_IMAGES = accept

@@ -174,6 +174,33 @@ def test_tie_text_wraps_quantities_and_keeps_the_text() -> None:
     assert tied == ["3 × 30 s", "3–5 min", "60 kg", "Ramp-up", "3 × 6–10"]
 
 
+def test_tie_text_leaves_runs_too_long_for_a_line_free_to_break() -> None:
+    """A nowrap span longer than the measure runs off the page (100k characters of
+    "3 × 3 × ..." printed as one line, cut at the page edge)."""
+    chain = "3 × " * 2000 + "3"
+    words = "-".join(["word"] * 40)
+    root = parse_fragment(
+        f"<p>Do {chain} today, 3 × 5 kg.</p><table><tr><td>{words} Ramp-up</td></tr></table>"
+    )
+    tie_text(root)
+    tied = [text_of(s) for s in root.iter("span") if s.get("class") == "nobreak"]
+    assert tied == ["3 × 5 kg", "Ramp-up"]
+
+
+@pytest.mark.parametrize(
+    ("href", "printed"),
+    [
+        ("https://b%C3%BCcher.example/%C3%BCbung?a=1", "bücher.example/übung?a=1"),
+        ("mailto:trainer%40example.com?subject=x", "trainer@example.com"),
+        ("https://example.com/a%20b", "example.com/a%20b"),  # a space would split it
+        ("https://example.com/%FF", "example.com/%FF"),  # not UTF-8
+        ("https://example.com/%E2%80%AE", "example.com/%E2%80%AE"),  # a bidi control
+    ],
+)
+def test_printed_addresses_are_readable_not_percent_escaped(href: str, printed: str) -> None:
+    assert short_address(href) == printed
+
+
 def test_for_paper_marks_last_words_and_adds_short_addresses() -> None:
     html = (
         '<p>Plan with <a class="ext" href="https://www.example.com/guide/x/">our app</a> today '

@@ -32,6 +32,9 @@ _TIED = re.compile(
 )
 _BREAKABLE = re.compile(r"[\s\-–×]")
 _HYPHENATED = re.compile(r"\w+(?:[-‐]\w+)+")
+# A tie longer than this is no quantity ("3 × 3 × 3 × ..." or a chain of hyphenated words):
+# kept on one line, it would run off the page, so it is left to break like any text.
+MAX_TIED = 30
 SKIP = frozenset({"code", "pre", "kbd", "samp", "script", "style", "span"})
 CELLS = ("td", "th")
 
@@ -76,7 +79,7 @@ def _pieces(text: str, finder: Finder) -> list[tuple[str, bool]] | None:
     out: list[tuple[str, bool]] = []
     at = 0
     for match in finder(text):
-        if not _BREAKABLE.search(match.group(0).strip()):
+        if not _BREAKABLE.search(match.group(0).strip()) or len(match.group(0)) > MAX_TIED:
             continue
         start, end = match.start(), match.end()
         while end > start and text[end - 1].isspace():

@@ -100,6 +100,8 @@ class EmojiFinder:
         after = text[i + 1] if i + 1 < n else ""
         if ord(ch) not in self.cmap or _tag(ch) or ch in (ZWJ, TEXT_FORM, EMOJI_FORM, KEYCAP):
             return None
+        if ch.isascii() and ch not in "0123456789#*":
+            return None  # the font has a space (and NUL, CR): never an emoji, even with U+FE0F
         if ch in "0123456789#*":  # only as a keycap: 1️⃣
             j = i + 2 if after == EMOJI_FORM else i + 1
             return j + 1 if j < n and text[j] == KEYCAP else None

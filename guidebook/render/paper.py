@@ -17,6 +17,7 @@ Reflowable ebooks hyphenate as their reader likes.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -26,10 +27,16 @@ _SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
 
 
 def short_address(href: str) -> str:
-    """'https://www.example.com/guide/x/' -> 'example.com/guide/x'; mailto: -> the address."""
+    """'https://www.example.com/guide/x/' -> 'example.com/guide/x'; mailto: -> the address.
+    Percent-escapes are decoded ('bücher.example', not 'b%C3%BCcher.example': a reader types
+    what is printed) unless that would print a space, a control or a byte that is no text."""
     if href.lower().startswith("mailto:"):
-        return href[len("mailto:") :].split("?", 1)[0]
-    return _SCHEME.sub("", href).rstrip("/")
+        href = href[len("mailto:") :].split("?", 1)[0]
+    else:
+        href = _SCHEME.sub("", href).rstrip("/")
+    readable = unquote(href, errors="replace")  # bytes not UTF-8 become U+FFFD: kept escaped
+    unclear = any(ch.isspace() or not ch.isprintable() or ch == "\ufffd" for ch in readable)
+    return href if unclear else readable
 
 
 def for_paper(html: str) -> str:
