@@ -49,9 +49,9 @@ BOOK_FIELDS: tuple[Field, ...] = (
     Field(
         "chapter_url",
         "str",
-        "Address of each chapter's web page with {slug} in it, e.g. "
-        "https://example.com/exercises/{slug}: form sheets print a QR code to it when the "
-        "chapter has no video. Default: site_url/{slug}.",
+        "Address of each chapter's web page, with {slug} and optionally {site_url} in it, e.g. "
+        "'{site_url}/exercises/{slug}': what a form sheet's QR code opens for a chapter without "
+        "its own 'url' or 'video'. Without it (and without those) a sheet has no QR code.",
     ),
     Field(
         "paper",
@@ -136,6 +136,8 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
     for key, check in checks.items():  # None: wrong (reported), so the default is used
         if key in values:
             values[key] = check(values[key], path, doc.line_of(key), reporter)
+    if values.get("chapter_url") and "{site_url}" in values["chapter_url"]:
+        values["chapter_url"] = _with_site(values, path, doc.line_of("chapter_url"), reporter)
     config = build(BookConfig, BOOK_FIELDS, values, path=path)
     return BookFile(
         config,
@@ -155,11 +157,29 @@ def _site_url(value: str, book_file: Path, line: int, reporter: Reporter) -> str
 
 
 def _chapter_url(value: str, book_file: Path, line: int, reporter: Reporter) -> str | None:
-    if value.startswith(("https://", "http://")) and "{slug}" in value:
+    address = value.replace("{site_url}", "https://site", 1) if value.startswith("{") else value
+    unknown = set(re.findall(r"\{[^{}]*\}", value)) - {"{slug}", "{site_url}"}
+    if address.startswith(("https://", "http://")) and "{slug}" in value and not unknown:
         return value
     reporter.error(
-        "book file: chapter_url: expected an http(s):// address containing {slug}, got "
-        f"'{value}'",
+        "book file: chapter_url: expected an http(s):// address, or one starting with "
+        "{site_url}, with {slug} where the chapter's slug goes (e.g. "
+        f"'{{site_url}}/exercises/{{slug}}'), got '{value}'",
+        book_file,
+        line,
+    )
+    return None
+
+
+def _with_site(
+    values: dict[str, Any], book_file: Path, line: int, reporter: Reporter
+) -> str | None:
+    """`chapter_url` with `{site_url}` filled in from `site_url`."""
+    if values.get("site_url"):
+        return str(values["chapter_url"]).replace("{site_url}", values["site_url"])
+    reporter.error(
+        "book file: chapter_url uses {site_url} but the book file has no (valid) site_url; "
+        "add 'site_url: https://...' or write the address in full",
         book_file,
         line,
     )

@@ -38,6 +38,15 @@ CHAPTER_FIELDS: tuple[Field, ...] = (
     Field("difficulty", "str", "Exercise: Beginner, Intermediate or Advanced."),
     Field("category", "str", "Exercise: e.g. Strength, Mobility."),
     Field("video", "str", "Address of a demonstration video or page."),
+    Field(
+        "url", "str", "The chapter's own web page (http or https): what its form sheet's QR opens."
+    ),
+    Field(
+        "log",
+        "str",
+        "Exercise: what its form sheet logs: load, reps, time or distance, optionally 'per "
+        "side' (e.g. 'time per side'); default: decided from category, equipment and title.",
+    ),
     Field("draft", "bool", "true leaves the chapter out of the book."),
 )
 

@@ -33,6 +33,7 @@ LABELS: dict[str, str] = {
     "difficulty": "difficulty",
     "level": "difficulty",
     "category": "category",
+    "log": "log",  # what the form sheet logs (logplan.py); not shown in the metadata box
 }
 LIST_FIELDS = frozenset({"equipment", "target_muscles", "secondary_muscles"})
 

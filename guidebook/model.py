@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from guidebook.logplan import LogPlan
+
 ChapterKind = Literal["exercise", "guide"]
 Paper = Literal["a4", "letter"]
 Target = Literal["pdf", "epub", "html", "handout", "sheet", "card"]  # see targets.py
@@ -88,6 +90,8 @@ class Chapter:
     keywords: tuple[str, ...] = ()
     exercise: ExerciseInfo | None = None
     video: str | None = None
+    url: str | None = None  # the chapter's own web page (front matter `url`)
+    log: LogPlan | None = None  # what its sheet logs, when the chapter says (`log:`)
     aliases: tuple[str, ...] = ()  # other names site links may use (file stem without prefix)
     # Element id, prefix of the ids inside and EPUB file name; a valid XML name unique in the
     # book, given by names.assign_anchors when the book is loaded (the slug when usable).

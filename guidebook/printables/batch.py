@@ -35,7 +35,7 @@ from pathlib import Path
 from guidebook import __version__
 from guidebook.cache import OutputCache
 from guidebook.model import Paper
-from guidebook.printables.estimate import Estimate
+from guidebook.printables.fit import Room
 from guidebook.printables.render import SHEET, Job, Printer, Result
 from guidebook.render.resources import builtin_assets
 from guidebook.render.sandbox import MAX_LAYOUT_BYTES
@@ -80,7 +80,7 @@ def _render_all(
     if workers <= 1:
         return [renderer.render(job) for job in jobs]
     # Measured once here rather than in every worker (only sheets use them).
-    budgets = renderer.budgets() if any(job.template == SHEET for job in jobs) else None
+    rooms = renderer.rooms() if any(job.template == SHEET for job in jobs) else None
     # fork: workers start with this process's imports (WeasyPrint is slow to import).
     context = multiprocessing.get_context("fork")
     chunk = max(1, min(8, len(jobs) // (workers * 4)))
@@ -88,7 +88,7 @@ def _render_all(
         workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(folders, paper, budgets, os.getpid()),
+        initargs=(folders, paper, rooms, os.getpid()),
     )
     try:
         results = list(pool.map(_render_in_worker, jobs, chunksize=chunk))
@@ -118,14 +118,14 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 def _start_worker(
     folders: tuple[Path, ...],
     paper: Paper,
-    budgets: list[tuple[Estimate, float]] | None,
+    rooms: list[Room] | None,
     parent: int,
 ) -> None:
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, forked with us
     _die_with(parent)
-    _WORKER = Printer(folders, paper, budgets)
+    _WORKER = Printer(folders, paper, rooms)
 
 
 def _die_with(parent: int) -> None:

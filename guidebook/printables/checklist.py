@@ -1,139 +1,221 @@
-"""Turn an exercise's numbered steps into a coach's technique checklist.
+"""Turn an exercise's numbered steps into a coach's technique checklist, in the writer's words.
 
-Steps in the chapters are full sentences, often several cues in one ("Breathe into your belly,
-brace, and begin the descent by bending your hips"). A checklist wants one observable cue per
-box, grouped by phase. Each step is cut at sentence ends, semicolons and ", and"/", then" joins;
-each cue is given the phase its first words name (breathing, lowering, lifting), or, before any
-movement has been named, setup; cues that name no phase stay with the one before. A breathing
-clause inside a lifting cue (", breathing out as you pass ...") becomes a breathing cue of its
-own. When no cue names a lowering or lifting phase the groups would say nothing, so the list is
-one "Technique" group in the author's order.
+**Cues.** A step is one cue, word for word. A long step (over `LONG_STEP` characters) is one
+cue per sentence, so that each box asks one thing; a sentence that cannot stand alone ("Pause.",
+"Inhale during this phase.", "Tip: ...", "This keeps ...") stays with the one before it, and a
+short opening sentence with the one after. Nothing is cut, rewritten or left out.
+
+**Phases.** Cues are grouped (setup, breathing and bracing, lowering, the working phase) only
+when the text says so without doubt, and the groups follow the steps' order:
+
+- a clause names a phase by its leading verb ("lower ...", "slowly descend ...", "..., then
+  press ...") or by a purpose ("bend your elbows to lower yourself"); words elsewhere
+  ("arms extended", "the lowering phase") name nothing;
+- the cues before the first phase are the setup (the first step always is), the last of them
+  that lead with breathing or bracing are "Breathing & bracing";
+- a cue that names no phase belongs to the phase before it.
+
+The list stays one ungrouped list when the steps do not say it plainly: a step that holds a
+whole rep (lowering and lifting), a phase that comes back after another, only one of the two
+phases, or an exercise that is held, carried, stretched or rolled rather than lifted.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-SETUP, LOWERING, LIFTING, BREATHING, TECHNIQUE = (
-    "Setup",
-    "Lowering",
-    "Lifting",
-    "Breathing & bracing",
-    "Technique",
+SETUP, BREATHING, LOWERING = "Setup", "Breathing & bracing", "Lowering"
+LIFTING = "Lifting"  # named after its verbs when they agree: Pulling, Pressing, Pushing
+LONG_STEP = 160  # characters: a longer step is a cue per sentence
+SHORT_SENTENCE = 40  # characters: a shorter sentence joins its neighbour
+
+_ADVERBS = (
+    r"(?:(?:slowly|then|now|next|and|finally|carefully|gradually|steadily|smoothly|gently|"
+    r"forcefully|powerfully|explosively|quickly|immediately|again|continue to|keep|start to|"
+    r"begin to)\s+)*"
 )
-GROUP_ORDER = (SETUP, LOWERING, LIFTING, BREATHING)
-
-_WORDS = {
-    BREATHING: r"breath\w*|inhale\w*|exhale\w*|brac\w+|air",
-    LOWERING: (
-        r"lower\w*|descen\w*|sit(?:s|ting)? (?:down|back)|hinge\w*|sink\w*|bring\w* "
-        r"the (?:bar|bell|weight|dumbbells?|kettlebell)s? (?:down|toward)|"
-        r"let\w* the (?:bar|bell|weight|dumbbells?|kettlebell)s?|eccentric|drop\w*|reach\w* back"
+# Phrases first: they settle verbs that go either way ("push your hips back" lowers).
+_PHRASES: tuple[tuple[str, str | None], ...] = (
+    (r"(?:push|press|drive|send|shift)\w* (?:your )?(?:hips|butt|glutes) (?:\w+ )?back", LOWERING),
+    (r"(?:begin|start)\w* (?:the|your) descent", LOWERING),
+    (r"let\w* (?:the|your) (?:\w+ ){1,2}(?:rise|return|come back|go back|travel back)", LOWERING),
+    (r"(?:bring|lower)\w* (?:\w+ ){0,3}(?:back )?down", LOWERING),
+    (r"(?:bring|come)\w* (?:\w+ ){0,3}(?:back )?up", LIFTING),
+    (r"stand\w* (?:back )?up", LIFTING),
+    # Setting a position is not a phase: "pull your shoulders down", "press your legs together".
+    (
+        r"(?:pull|press|push|draw|drive|raise|lift|squeeze)\w* (?:your )?(?:shoulders?|shoulder "
+        r"blades|ribs|chest|chin|belly button|navel|knees out|legs together|feet together)",
+        None,
     ),
+    (r"(?:pull|press|push|squeeze|drive)\w* (?:\w+ ){1,3}together", None),
+)
+_VERBS = {
+    LOWERING: r"lower|lowering|descend|descending|sink|sinking|squat down",
     LIFTING: (
-        r"push\w*|driv\w+|press\w*|pull\w*|stand(?:s|ing)? (?:up|tall)|lift\w*|rais\w+|rise|"
-        r"rising|extend\w*|squeez\w+|curl\w*|return\w*|row\w*|finish\w*|lock\w* out|straighten\w*"
+        r"lift|lifting|raise|raising|rise|rising|push|pushing|press|pressing|drive|driving|"
+        r"pull|pulling|row|rowing|curl|curling|thrust|thrusting|extend your hips"
+    ),
+    BREATHING: (
+        r"inhale|inhaling|exhale|exhaling|breathe|breathing|brace|bracing|take a \w* ?breath"
     ),
 }
-_PATTERNS = {
-    group: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for group, words in _WORDS.items()
+_LEAD = {
+    phase: re.compile(rf"{_ADVERBS}(?:{words})\b", re.IGNORECASE) for phase, words in _VERBS.items()
 }
-# How far into a cue its phase word may sit and still name the cue's phase.
-_LEAD_WORDS = 8
-
-_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|;\s*|,\s+(?:and|then)\s+(?=[a-z])")
-_PARENTHESES = re.compile(r"\s*\([^()]*\)")
-MAX_CUE = 96  # characters; longer cues are cut at a word boundary
+_PURPOSE = re.compile(rf"\bto (?:{_VERBS[LOWERING]}|{_VERBS[LIFTING]})\b", re.IGNORECASE)
+_PHRASE_PATTERNS = tuple(
+    (re.compile(rf"^{_ADVERBS}{phrase}\b", re.IGNORECASE), phase) for phrase, phase in _PHRASES
+)
+# A clause starts at the start, after a comma or semicolon, or at "and"/"then" joining verbs.
+_CLAUSES = re.compile(r"\s*(?:[,;:]\s*|\s(?:and then|then|and)\s)", re.IGNORECASE)
+# Held, carried, stretched or rolled: no lowering and lifting to group by.
+_STATIC = re.compile(
+    r"\bhold (?:\w+ ){0,4}(?:for|until) (?:the |a |your )?(?:\w+ )?(?:time|seconds|minutes?|breaths"
+    r"|[0-9])|\b(?:walk|carry|roll)\w* (?:\w+ )?(?:forward|back and forth|up and down|slowly)",
+    re.IGNORECASE,
+)
+# Sentence ends: not after "e.g.", "i.e.", "approx." and the like, nor inside numbers.
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bapprox\.)(?<!\bca\.)(?<=[.!?])\s+(?=[\"“(]?[A-Z0-9])"
+)
+_DEPENDENT = re.compile(
+    r"^(?:this|that|these|those|it|its|it's|doing so|do this|then|again|also|tip|note|pause"
+    r"|hold|repeat|inhale|exhale|breathe)\b|\bthis (?:phase|part|position|movement|step)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class Group:
-    name: str
+    name: str  # "" for the one ungrouped list
     cues: tuple[str, ...]
 
 
-def checklist(steps: list[str]) -> tuple[Group, ...]:
-    """Cues grouped by phase (in GROUP_ORDER, empty groups left out)."""
-    placed: list[tuple[str, str]] = []
-    current = SETUP
-    for number, step in enumerate(steps):
-        for cue in _cues(step):
-            group = _phase(cue)
-            if number == 0 and group != BREATHING:
-                group = SETUP  # the first step sets the lifter up, whatever its verbs
-            elif group in (LOWERING, LIFTING):
-                current = group
-            elif group is None:
-                group = current
-            main, breathing = _split_breathing(cue) if group != BREATHING else (cue, None)
-            placed.extend((group, text) for text in (main,) if text)
-            placed.extend((BREATHING, text) for text in (breathing,) if text)
-    placed = [(group, _shorten(cue, MAX_CUE)) for group, cue in placed]
-    if not any(group in (LOWERING, LIFTING) for group, _cue in placed):
-        return (Group(TECHNIQUE, tuple(cue for _group, cue in placed)),) if placed else ()
-    return tuple(
-        Group(name, cues)
-        for name in GROUP_ORDER
-        if (cues := tuple(cue for group, cue in placed if group == name))
-    )
+def checklist(steps: Sequence[str], static: bool = False) -> tuple[Group, ...]:
+    """The steps as cues, grouped by phase when the text says so plainly (see the module).
+
+    `static`: the exercise is held or timed rather than lifted (from its log kind)."""
+    per_step = [cues(step) for step in steps]
+    flat = [cue for step in per_step for cue in step]
+    if not flat:
+        return ()
+    labels = None if static else _labels(per_step)
+    if labels is None:
+        return (Group("", tuple(flat)),)
+    groups: list[tuple[str, list[str]]] = []
+    for label, cue in zip(labels, flat, strict=True):
+        if not groups or groups[-1][0] != label:
+            groups.append((label, []))
+        groups[-1][1].append(cue)
+    return tuple(Group(_name(label, cues_), tuple(cues_)) for label, cues_ in groups)
 
 
-def condense(text: str, limit: int = MAX_CUE) -> str:
-    """One line of a list: the first sentence, without asides, cut at a word if still long."""
-    text = _PARENTHESES.sub("", " ".join(text.split()))
-    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)[0]
-    first = re.split(r",\s+which\s|\s+[-–—]\s+", first)[0]
-    return _shorten(first.rstrip(" .;,"), limit)
+def cues(step: str) -> tuple[str, ...]:
+    """One step's cues: the step, or its sentences when it is long (see the module)."""
+    text = " ".join(step.split())
+    if len(text) <= LONG_STEP:
+        return (text,) if text else ()
+    pieces: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        if pieces and _DEPENDENT.search(sentence):
+            pieces[-1] = f"{pieces[-1]} {sentence}"
+        else:
+            pieces.append(sentence)
+    if len(pieces) > 1 and len(pieces[0]) < SHORT_SENTENCE:
+        pieces[0:2] = [f"{pieces[0]} {pieces[1]}"]
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and len(piece) < SHORT_SENTENCE:
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return tuple(merged)
 
 
-def _cues(step: str) -> list[str]:
-    text = _PARENTHESES.sub("", " ".join(step.split()))
-    cues = [_tidy(part) for part in _SPLIT.split(text)]
-    return [cue for cue in cues if cue]
-
-
-def _phase(cue: str) -> str | None:
-    lead = " ".join(cue.split()[:_LEAD_WORDS])
-    found = [
-        (match.start(), group)
-        for group, pattern in _PATTERNS.items()
-        if (match := pattern.search(lead)) is not None
-    ]
-    return min(found)[1] if found else None
-
-
-def _split_breathing(cue: str) -> tuple[str, str | None]:
-    """("Push up", "Breathe out ...") from "Push up, breathing out as you pass the top"."""
-    clauses = [c.strip() for c in cue.split(",")]
-    for index, clause in enumerate(clauses[1:], start=1):
-        if _PATTERNS[BREATHING].match(clause):
-            rest = ", ".join(clauses[:index] + clauses[index + 1 :])
-            return _tidy(rest), _tidy(clause)
-    return cue, None
-
-
-def _tidy(text: str) -> str:
-    text = text.strip(" .;,")
-    if not text:
-        return ""
-    text = re.sub(r"^(?:and|then)\s+", "", text)
-    text = _GERUND.sub(lambda m: _IMPERATIVE[m[1].lower()], text)
-    return text[0].upper() + text[1:]
-
-
-# "..., breathing out as you stand" becomes the cue "Breathe out as you stand".
-_IMPERATIVE = {
-    "breathing": "breathe",
-    "exhaling": "exhale",
-    "inhaling": "inhale",
-    "bracing": "brace",
-}
-_GERUND = re.compile(r"^(breathing|exhaling|inhaling|bracing)\b", re.IGNORECASE)
-
-
-def _shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
+def first_sentence(text: str) -> str:
+    """A list item's first sentence, whole: what a watch-for box prints of a long mistake."""
+    text = " ".join(text.split())
+    if len(text) <= LONG_STEP:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
-    return cut + "…"
+    return _SENTENCE_END.split(text, maxsplit=1)[0]
+
+
+def _labels(per_step: list[tuple[str, ...]]) -> list[str] | None:
+    """A phase per cue, or None when the steps do not name their phases plainly."""
+    named: list[set[str]] = []
+    for number, step in enumerate(per_step):
+        for index, cue in enumerate(step):
+            if _STATIC.search(cue):
+                return None
+            phases = _phases(cue)
+            first_step_setup = number == 0 and not (index == 0 and _leads_with_move(cue))
+            named.append(set() if first_step_setup else phases)
+    moves = [p & {LOWERING, LIFTING} for p in named]
+    if any(len(m) > 1 for m in moves):  # a whole rep in one cue
+        return None
+    first_move = next((i for i, m in enumerate(moves) if m), None)
+    if first_move is None:
+        return None
+    labels = [SETUP] * first_move
+    for i in reversed(range(first_move)):  # the breathing cues that lead into the movement
+        if named[i] != {BREATHING}:
+            break
+        labels[i] = BREATHING
+    current = ""
+    for move in moves[first_move:]:
+        current = next(iter(move)) if move else current
+        labels.append(current)
+    runs = [label for i, label in enumerate(labels) if i == 0 or labels[i - 1] != label]
+    if len(runs) != len(set(runs)) or not {LOWERING, LIFTING} <= set(runs):
+        return None
+    return labels
+
+
+def _phases(cue: str) -> set[str]:
+    """The phases a cue's clauses name; breathing only when it leads the cue."""
+    found: set[str] = set()
+    for position, clause in enumerate(_clauses(cue)):
+        phase = _clause_phase(clause)
+        if phase is not None and (phase != BREATHING or position == 0):
+            found.add(phase)
+        found.update(
+            LOWERING if re.match(_VERBS[LOWERING], m[0][3:], re.IGNORECASE) else LIFTING
+            for m in _PURPOSE.finditer(clause)
+        )
+    if found - {BREATHING}:
+        found.discard(BREATHING)
+    return found
+
+
+def _clause_phase(clause: str) -> str | None:
+    for pattern, phase in _PHRASE_PATTERNS:
+        if pattern.match(clause):
+            return phase
+    return next((phase for phase, lead in _LEAD.items() if lead.match(clause)), None)
+
+
+def _clauses(cue: str) -> Iterator[str]:
+    for sentence in _SENTENCE_END.split(cue):
+        for clause in _CLAUSES.split(sentence):
+            if clause.strip():
+                yield clause.strip()
+
+
+def _leads_with_move(cue: str) -> bool:
+    first = next(_clauses(cue), "")
+    return _clause_phase(first) in (LOWERING, LIFTING)
+
+
+def _name(label: str, cues_: list[str]) -> str:
+    if label != LIFTING:
+        return label
+    text = " ".join(cues_).lower()
+    for verbs, name in ((r"pull|row", "Pulling"), (r"press", "Pressing"), (r"push", "Pushing")):
+        if re.search(rf"\b(?:{verbs})\w*", text) and not re.search(
+            r"\b(?:pull|row|press|push)\w*", re.sub(rf"\b(?:{verbs})\w*", "", text)
+        ):
+            return name
+    return LIFTING

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
+from urllib.parse import quote
 
 from guidebook.diagnostics import Reporter
+from guidebook.logplan import LogPlan, guess_log
 from guidebook.model import Asset, BookConfig, ChapterDoc, Edition
-from guidebook.printables.checklist import Group, checklist, condense
+from guidebook.printables.checklist import Group, checklist, first_sentence
+
+LOADED = LogPlan("load", loaded=True)
 
 # The metadata rows a sheet prints (body part is already in the kicker above the title), and
 # the front-matter key each comes from (for messages).
@@ -31,6 +35,8 @@ class ExerciseSheet:
     thumbnail: Asset | None
     link: str | None  # what the QR code opens
     link_label: str | None  # "Video" or "Web page"
+    log: LogPlan = LOADED
+    steps: int = 0  # numbered steps in the chapter (the cues may be more)
 
 
 def exercise_sheets(
@@ -52,15 +58,25 @@ def chapter_assets(doc: ChapterDoc, edition: Edition) -> tuple[Asset, ...]:
 
 
 def chapter_link(doc: ChapterDoc, config: BookConfig) -> tuple[str | None, str | None]:
-    """The chapter's demonstration video, else its page on the book's website, else nothing."""
+    """The chapter's own `url`, else its video, else `chapter_url` with its slug, else nothing:
+    never a guess at where the page might be."""
+    if doc.chapter.url:
+        return doc.chapter.url, "Web page"
     video = (doc.chapter.video or "").strip()
     if video.startswith(("https://", "http://")):
         return video, "Video"
     if config.chapter_url:
-        return config.chapter_url.replace("{slug}", doc.chapter.slug), "Web page"
-    if config.site_url:
-        return f"{config.site_url}/{doc.chapter.slug}", "Web page"
+        return config.chapter_url.replace("{slug}", quote(doc.chapter.slug)), "Web page"
     return None, None
+
+
+def log_plan(doc: ChapterDoc) -> LogPlan:
+    """What the chapter's sheet logs: its `log:`, else the guess from its metadata and words."""
+    chapter, info = doc.chapter, doc.chapter.exercise
+    if chapter.log is not None:
+        return chapter.log
+    category, equipment = (info.category, info.equipment) if info else (None, ())
+    return guess_log(chapter.title, category, equipment, doc.content.steps)
 
 
 def _sheet(
@@ -68,7 +84,8 @@ def _sheet(
 ) -> ExerciseSheet:
     chapter, info, content = doc.chapter, doc.chapter.exercise, doc.content
     steps = list(content.steps)
-    mistakes = [condense(mistake) for mistake in content.mistakes]
+    mistakes = [first_sentence(mistake) for mistake in content.mistakes]
+    log = log_plan(doc)
     if not steps:
         reporter.warning(
             "no numbered steps under 'How to perform': the form sheet's checklist is empty",
@@ -88,11 +105,13 @@ def _sheet(
         title=chapter.title,
         kicker=kicker,
         facts=facts,
-        groups=checklist(steps),
+        groups=checklist(steps, static=log.static),
         watch_for=tuple(m for m in mistakes if m),
         thumbnail=assets.get(image.name) if image is not None else None,
         link=link,
         link_label=label,
+        log=log,
+        steps=len(steps),
     )
 
 

@@ -79,14 +79,14 @@ def find_placeholder(page: Any) -> tuple[float, float, float] | None:
     return None
 
 
-def finisher(code: QrCode, where: tuple[float, float, float]) -> Any:
-    """A WeasyPrint finisher drawing `code` at `where` on the first page."""
+def finisher(operators: list[bytes]) -> Any:
+    """A WeasyPrint finisher appending drawing `operators` (y down, CSS px) to the first page."""
 
     def finish(_document: Any, pdf: Any) -> None:
         page = pdf.objects[int(pdf.pages["Kids"][0])]
         stream = pdf.objects[int(page["Contents"].split()[0])]
         # WeasyPrint's page stream flips y and scales CSS px to pt (0.75) inside its own q/Q;
         # after it, only the flip is left, so the px scale is set again here.
-        stream.stream.extend([b"q", b"0.75 0 0 0.75 0 0 cm", *code.operators(*where), b"Q"])
+        stream.stream.extend([b"q", b"0.75 0 0 0.75 0 0 cm", *operators, b"Q"])
 
     return finish

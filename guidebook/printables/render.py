@@ -7,11 +7,11 @@ A batch of 200 sheets then costs 200 layouts, not 200 start-ups.
 Handouts run to as many pages as they need; the figure pass (`render/holes.py`) keeps their
 figures from leaving holes, as in the book.
 
-Sheets and cards must be exactly one page. A job that asks to fit is rendered at the first of
-the `FITS` that gives one page: each step sets the type smaller, the log grid shorter (never
-under 7 mm a row) or, last, shows fewer checklist lines ("+ 2 more in the handout"). The ruled
-notes area needs no fitting: it is drawn behind the page from the bottom up, and the opaque
-blocks of the form cover it down to the last one, so it fills whatever room is left.
+Sheets and cards must be exactly one page. A sheet is laid out in the first of the
+arrangements `fit.sheet_fits` orders for it that gives one page (the estimate is usually right
+the first time); a card in the first of `CARD_FITS`. The ruled areas (log grid, notes) and the
+QR code are drawn into the page when it is written (`rules.py`, `qr.py`), where the layout put
+their boxes: the notes get whole rows from their heading to the foot of the page.
 """
 
 from __future__ import annotations
@@ -24,8 +24,19 @@ from typing import Any
 import jinja2
 
 from guidebook.model import Asset, Paper
+from guidebook.printables import rules
 from guidebook.printables.content import ExerciseSheet, sheet_parts
-from guidebook.printables.estimate import Estimate, first_fitting
+from guidebook.printables.fit import (
+    LEADING,
+    MIN_ROWS,
+    PT_MM,
+    ROW_MM,
+    Fit,
+    Room,
+    header_lines,
+    last_resort,
+    sheet_fits,
+)
 from guidebook.printables.qr import QrCode, find_placeholder, finisher
 from guidebook.render import holes
 from guidebook.render.resources import sandboxed_env, static_assets
@@ -35,28 +46,14 @@ SHEET = "printables/sheet.html.j2"
 PX_PER_MM = 96 / 25.4
 
 
-@dataclass(frozen=True)
-class Fit:
-    """How densely a one-page printable is set."""
-
-    density: int = 0  # CSS class density-N: smaller type and spacing
-    rows: int = 8  # log grid rows (each >= 7 mm)
-    thumbnail: bool = True
-    cues: int = 99  # checklist lines per group
-    mistakes: int = 99
-    sets: int = 99  # set cells per exercise on a session card
-
-
-FITS = (
+CARD_FITS = (
     Fit(),
-    Fit(rows=7),
-    Fit(density=1, rows=6),
-    Fit(density=2, rows=6),
-    Fit(density=3, rows=5, thumbnail=False),
-    Fit(density=3, rows=5, thumbnail=False, cues=5, mistakes=4),
-    Fit(density=3, rows=4, thumbnail=False, cues=4, mistakes=3, sets=6),
-    Fit(density=3, rows=4, thumbnail=False, cues=3, mistakes=2, sets=5),
-    Fit(density=3, rows=4, thumbnail=False, cues=2, mistakes=1, sets=4),
+    Fit(density=1),
+    Fit(density=2),
+    Fit(density=3, thumbnail=False),
+    Fit(density=3, thumbnail=False, sets=6),
+    Fit(density=3, thumbnail=False, sets=5),
+    Fit(density=3, thumbnail=False, sets=4),
 )
 
 
@@ -93,12 +90,12 @@ class Printer:
         self,
         layout_folders: tuple[Path, ...],
         paper: Paper,
-        budgets: list[tuple[Estimate, float]] | None = None,
+        rooms: list[Room] | None = None,
     ) -> None:
         self.paper = paper
         self.session = Session()
         self.env = sandboxed_env(layout_folders)
-        self._sheet_budgets = budgets  # measured on first use unless given
+        self._rooms = rooms  # measured on first use unless given
         self.static = {a.name: a for a in (*static_assets("handout"), *static_assets("printables"))}
 
     def render(self, job: Job) -> Result:
@@ -114,7 +111,6 @@ class Printer:
         return result
 
     def _render(self, job: Job, result: Result, layouts: _Layouts) -> None:
-        fits: tuple[Fit, ...] = FITS if job.one_page else (Fit(),)
         context = {
             **job.context,
             "paper": PAPERS[self.paper].css,
@@ -122,25 +118,46 @@ class Printer:
             "qr": QrCode(job.qr) if job.qr else None,
         }
         template = self.env.get_template(job.template)
-        kind = "printables" if job.one_page else "handout"
-        if job.template == SHEET and job.one_page:
-            sheet = job.context["sheet"]
-            start = first_fitting(sheet.groups, sheet.watch_for, self.budgets())
-            if start and fits[start].cues < Fit().cues:
-                start -= 1  # before leaving lines out, make sure the estimate was not pessimistic
-            fits = fits[start:]
+        if not job.one_page:
+            document = layouts.make(template, context, Fit(), "handout", settle=True)
+            self._write(job, result, document, Fit())
+            return
+        fits = self._sheet_fits(context) if job.template == SHEET else list(CARD_FITS)
+        document = None
         for fit in fits:
-            document = layouts.make(template, context, fit, kind, settle=not job.one_page)
-            if len(document.pages) == 1 or not job.one_page:
-                qr, where = context["qr"], find_placeholder(document.pages[0])
-                job.output.parent.mkdir(parents=True, exist_ok=True)  # in the staging folder
-                document.write_pdf(
-                    job.output, finisher=finisher(qr, where) if qr and where else None
-                )
-                result.pages, result.fit = len(document.pages), fit
-                break
-        else:
-            result.error = self._too_long(job, template, context, len(document.pages), layouts)
+            document = layouts.make(template, context, fit, "printables")
+            if len(document.pages) == 1:
+                self._write(job, result, document, fit)
+                return
+        if job.template == SHEET:
+            sheet: ExerciseSheet = context["sheet"]
+            for fit in last_resort(fits[-1], len(sheet.watch_for), sheet.steps):
+                document = layouts.make(template, context, fit, "printables")
+                if len(document.pages) == 1:
+                    self._write(job, result, document, fit)
+                    result.warnings.append(_left_out(sheet, fit))
+                    return
+        pages = len(document.pages) if document else 0
+        result.error = self._too_long(job, template, context, pages, layouts, fits[-1])
+
+    def _write(self, job: Job, result: Result, document: Any, fit: Fit) -> None:
+        page = document.pages[0]
+        operators = rules.operators(page) if job.one_page else []
+        qr, where = job.qr, find_placeholder(page)
+        if qr and where:
+            operators += QrCode(qr).operators(*where)
+        job.output.parent.mkdir(parents=True, exist_ok=True)  # in the staging folder
+        document.write_pdf(job.output, finisher=finisher(operators) if operators else None)
+        result.pages, result.fit = len(document.pages), fit
+
+    def _sheet_fits(self, context: Mapping[str, Any]) -> list[Fit]:
+        sheet: ExerciseSheet = context["sheet"]
+        qr: QrCode | None = context["qr"]
+        pictured = bool(sheet.thumbnail) or qr is not None
+        side = (30.0 if sheet.thumbnail else 0.0) + (qr.size_mm + 3 if qr else 0.0)
+        facts = "    ".join(f"{label}: {value}" for label, value in sheet.facts)
+        lines = header_lines(sheet.title, facts, side)
+        return sheet_fits(sheet.groups, sheet.watch_for, lines, pictured, self.rooms())
 
     def _too_long(
         self,
@@ -149,34 +166,32 @@ class Printer:
         context: Mapping[str, Any],
         pages: int,
         layouts: _Layouts,
+        tightest: Fit,
     ) -> str:
         """Why a one-page job does not fit: on a sheet, the first part whose removal alone
-        makes it fit at the smallest setting (tried only now that it failed), else the
+        makes it fit at the tightest setting (tried only now that it failed), else the
         longest part."""
         problem = f"does not fit on one page even set at its smallest ({pages} pages)"
         parts = sheet_parts(job.context["sheet"]) if job.template == SHEET else []
         for part in parts:
             trial = {**context, "sheet": part.without}
-            if len(layouts.make(template, trial, FITS[-1], "printables").pages) == 1:
+            fit = (
+                Fit(2, 3, 7.0, beside=False, mistakes=0)
+                if part.without.groups != context["sheet"].groups
+                else tightest
+            )
+            if len(layouts.make(template, trial, fit, "printables").pages) == 1:
                 return f"{problem}: {part.what} is too long; {part.advice}"
         if parts:
             longest = max(parts, key=lambda part: part.size)
             return f"{problem}: its text is too long, {longest.what} most of all; {job.too_long}"
         return f"{problem}; {job.too_long}"
 
-    def budgets(self) -> list[tuple[Estimate, float]]:
-        """Per density: the height left for the checklist row on a sheet (measured once)."""
-        if self._sheet_budgets is None:
+    def rooms(self) -> list[Room]:
+        """Per density: the room a sheet's fixed parts leave (measured once, on a probe)."""
+        if self._rooms is None:
             probe = ExerciseSheet(
-                "probe",
-                "Probe",
-                ("Legs", "Barbell", "Beginner"),
-                (("Target", "Quadriceps"), ("Secondary", "Glutes, Core")),
-                (),
-                (),
-                None,
-                "https://example.org/probe",
-                "Web page",
+                "probe", "Probe", ("Legs",), (("Target", "Quadriceps"),), (), (), None, None, None
             )
             context = {
                 "sheet": probe,
@@ -186,18 +201,25 @@ class Printer:
                 "language": "en",
                 "paper": PAPERS[self.paper].css,
                 "margins": PAPERS[self.paper].form_margins,
-                "qr": QrCode(probe.link or ""),
+                "qr": None,
             }
             template = self.env.get_template(SHEET)
             layouts = _Layouts(self, self.static, [])
-            self._sheet_budgets = []
-            for fit in FITS:
-                page = layouts.make(template, context, fit, "printables")
-                budget = _spare_mm(page.pages[0]) + _box_height_mm(page.pages[0], "body")
-                self._sheet_budgets.append(
-                    (Estimate(min(fit.density, 3), fit.cues, fit.mistakes), budget)
+            self._rooms = []
+            for density in (0, 1, 2):
+                fit = Fit(density, rows=MIN_ROWS, row_mm=ROW_MM[density])
+                page = layouts.make(template, context, fit, "printables").pages[0]
+                title = (16.0 if density == 2 else 19.0) * 1.1 * PT_MM
+                self._rooms.append(
+                    Room(
+                        body=_notes_room_mm(page),
+                        head=_box_height_mm(page, "head") - (title - 19.0 * 1.1 * PT_MM),
+                        title_line=19.0 * 1.1 * PT_MM,
+                        facts_line=8.0 * LEADING[density] * PT_MM,
+                        pictured_head=33.0,
+                    )
                 )
-        return self._sheet_budgets
+        return self._rooms
 
 
 @dataclass(frozen=True)
@@ -225,26 +247,30 @@ class _Layouts:
         return document
 
 
-def _flow_boxes(page: Any) -> list[Any]:
-    """The top-level blocks of a page's body, in order."""
-    boxes: list[Any] = []
-    for html_box in page._page_box.children:
-        for body_box in getattr(html_box, "children", ()):
-            boxes.extend(getattr(body_box, "children", ()))
-    return boxes
+def _left_out(sheet: ExerciseSheet, fit: Fit) -> str:
+    """The warning for a sheet that could not hold all its text (`fit.last_resort`)."""
+    cues = sum(len(group.cues) for group in sheet.groups)
+    shown = sum(len(column) for column in fit.columns)
+    parts = []
+    if fit.mistakes < len(sheet.watch_for):
+        parts.append(
+            f"{len(sheet.watch_for) - fit.mistakes} of its {len(sheet.watch_for)} common mistakes"
+        )
+    if shown < cues:
+        parts.append(f"{cues - shown} of its {cues} checklist cues (the sheet says so)")
+    return (
+        f"its text does not all fit one page even at 8 pt in two columns: {' and '.join(parts)} "
+        "are left out; shorten the steps under 'How to perform' or the common mistakes"
+    )
 
 
-def _spare_mm(page: Any) -> float:
-    """Empty height between the last in-flow block and the bottom of the content area."""
+def _notes_room_mm(page: Any) -> float:
+    """From the top of the notes area to the foot of the page's content area."""
     area = page._page_box
-    limit = area.content_box_y() + area.height
-    flow = [b for b in _flow_boxes(page) if b.style["position"] not in ("fixed", "absolute")]
-    bottom = max((b.position_y + b.margin_height() for b in flow), default=limit)
-    return float(limit - bottom) / PX_PER_MM
+    notes = next(rules.boxes(page, "notes"))
+    return float(area.content_box_y() + area.height - notes.border_box_y()) / PX_PER_MM
 
 
 def _box_height_mm(page: Any, css_class: str) -> float:
-    for box in _flow_boxes(page):
-        if css_class in (box.element.get("class") or "").split():
-            return float(box.margin_height()) / PX_PER_MM
-    return 0.0
+    box = next(rules.boxes(page, css_class), None)
+    return float(box.margin_height()) / PX_PER_MM if box is not None else 0.0
