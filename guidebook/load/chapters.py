@@ -19,7 +19,7 @@ from typing import Any
 
 from guidebook.diagnostics import Reporter, display_path
 from guidebook.frontmatter import split_front_matter
-from guidebook.logplan import LogPlan, parse_log
+from guidebook.load.values import chapter_url, log_plan
 from guidebook.metadata import BulletMetadata, find_bullet_metadata
 from guidebook.model import Chapter, ChapterKind, ExerciseInfo
 from guidebook.text import line_of, read_text_file, repair_mojibake, slugify, without_disallowed
@@ -174,8 +174,8 @@ def load_chapter(path: Path, content_dir: Path, reporter: Reporter) -> Chapter |
         keywords=values.get("keywords", ()),
         exercise=exercise,
         video=values.get("video"),
-        url=_url(values.get("url"), text, path, reporter),
-        log=_log(
+        url=chapter_url(values.get("url"), text, path, reporter),
+        log=log_plan(
             values.get("log") or (bullets.values.get("log") if bullets else None),
             text,
             path,
@@ -183,35 +183,6 @@ def load_chapter(path: Path, content_dir: Path, reporter: Reporter) -> Chapter |
         ),
         aliases=_aliases(slug, path),
     )
-
-
-def _url(value: str | None, text: str, path: Path, reporter: Reporter) -> str | None:
-    if value is None:
-        return None
-    if re.fullmatch(r"https?://[^\s/?#]+\.[^\s]*", value.strip()):
-        return value.strip()
-    reporter.error(
-        f"front matter: url: expected the chapter's web page as an http(s):// address, got "
-        f"'{value}'; write it in full, e.g. 'url: https://example.com/exercises/plank'",
-        path,
-        (line_of(text, "\nurl:") or 0) + 1,
-    )
-    return None
-
-
-def _log(value: object, text: str, path: Path, reporter: Reporter) -> LogPlan | None:
-    if value is None:
-        return None
-    plan = parse_log(str(value))
-    if plan is None:
-        front = line_of(text, "\nlog:")
-        reporter.error(
-            f"log: expected load, reps, time or distance, optionally followed by 'per side', "
-            f"got '{value}'; e.g. 'log: time per side' for a side plank",
-            path,
-            front + 1 if front is not None else line_of(text, "**Log"),
-        )
-    return plan
 
 
 def _take_h1(markdown: str) -> tuple[str, str | None, int | None]:

@@ -96,6 +96,7 @@ class Printer:
         self.session = Session()
         self.env = sandboxed_env(layout_folders)
         self._rooms = rooms  # measured on first use unless given
+        self._qr: QrCode | None = None  # the current job's code
         self.static = {a.name: a for a in (*static_assets("handout"), *static_assets("printables"))}
 
     def render(self, job: Job) -> Result:
@@ -117,6 +118,7 @@ class Printer:
             "margins": PAPERS[self.paper].form_margins,
             "qr": QrCode(job.qr) if job.qr else None,
         }
+        self._qr = context["qr"]  # the code is made once: choosing its mask takes a while
         template = self.env.get_template(job.template)
         if not job.one_page:
             document = layouts.make(template, context, Fit(), "handout", settle=True)
@@ -131,21 +133,28 @@ class Printer:
                 return
         if job.template == SHEET:
             sheet: ExerciseSheet = context["sheet"]
-            for fit in last_resort(fits[-1], len(sheet.watch_for), sheet.steps):
-                document = layouts.make(template, context, fit, "printables")
-                if len(document.pages) == 1:
-                    self._write(job, result, document, fit)
-                    result.warnings.append(_left_out(sheet, fit))
-                    return
+            tries = last_resort(fits[-1], len(sheet.watch_for), sheet.steps)
+            low, high, found = 0, len(tries) - 1, None  # fewer parts fit more easily: bisect
+            while low <= high:
+                middle = (low + high) // 2
+                trial = layouts.make(template, context, tries[middle], "printables")
+                if len(trial.pages) == 1:
+                    found, high = (tries[middle], trial), middle - 1
+                else:
+                    low = middle + 1
+            if found is not None:
+                self._write(job, result, found[1], found[0])
+                result.warnings.append(_left_out(sheet, found[0]))
+                return
         pages = len(document.pages) if document else 0
         result.error = self._too_long(job, template, context, pages, layouts, fits[-1])
 
     def _write(self, job: Job, result: Result, document: Any, fit: Fit) -> None:
         page = document.pages[0]
         operators = rules.operators(page) if job.one_page else []
-        qr, where = job.qr, find_placeholder(page)
-        if qr and where:
-            operators += QrCode(qr).operators(*where)
+        qr, where = self._qr, find_placeholder(page)
+        if qr is not None and where:
+            operators += qr.operators(*where)
         job.output.parent.mkdir(parents=True, exist_ok=True)  # in the staging folder
         document.write_pdf(job.output, finisher=finisher(operators) if operators else None)
         result.pages, result.fit = len(document.pages), fit

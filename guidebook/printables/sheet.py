@@ -36,6 +36,15 @@ class SheetTarget(Renderer):
     def render(self, context: RenderContext) -> list[Output]:
         chosen = self.chapters(context)
         sheets = exercise_sheets(context.edition, context.reporter, chosen)
+        without = [slug for slug in chosen if sheets[slug].link is None]
+        if without:
+            config = context.edition.book.config
+            context.reporter.note(
+                f"{len(without)} of {len(chosen)} sheets have no QR code: their chapters have "
+                "no 'url' or 'video' and the book file has no 'chapter_url'; add one, e.g. "
+                "chapter_url: '{site_url}/exercises/{slug}'",
+                config.path,
+            )
         jobs = sheet_jobs([sheets[s] for s in chosen], context.inputs.people, context)
         return run_jobs(jobs, context, "sheets")
 

@@ -59,7 +59,10 @@ class LayoutLoader(jinja2.BaseLoader):
         for folder in self.folders:
             for name in _spellings(pieces):
                 if os.path.lexists(folder.joinpath(*name)):
-                    return _read(folder, name, template), str(folder.joinpath(*name)), lambda: False
+                    # Up to date for the life of the environment (a build, a worker): read and
+                    # compiled once, not once per sheet.
+                    source = _read(folder, name, template)
+                    return source, str(folder.joinpath(*name)), lambda: True
         looked_in = ", ".join(str(folder) for folder in self.folders)
         raise jinja2.TemplateNotFound(
             template, f"the layout '{template}' is in none of the layout folders ({looked_in})"
