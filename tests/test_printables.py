@@ -256,17 +256,41 @@ def test_a_sheet_holds_the_exercise_facts_and_the_form(sample_sheets: tuple[str,
         assert expected in text, expected
 
 
+def drawn_rects(path: Path) -> list[tuple[str, float, float, float, float]]:
+    """(fill colour, x, y, w, h) in mm of the rectangles the renderer draws into the page after
+    layout (rules.py, qr.py): everything after its "0.75 0 0 0.75 0 0 cm"."""
+    reader = PdfReader(path)
+    found, ours, colour = [], False, ""
+    for operands, op in ContentStream(reader.pages[0].get_contents(), reader).operations:
+        if op == b"cm" and [float(x) for x in operands] == [0.75, 0, 0, 0.75, 0, 0]:
+            ours = True
+        elif ours and op == b"rg":
+            colour = " ".join(f"{float(x):.3f}" for x in operands)
+        elif ours and op == b"re":
+            x, y, w, h = (float(v) * 0.75 / MM for v in operands)
+            found.append((colour, x, y, w, h))
+    return found
+
+
 @pytest.mark.slow
-def test_the_log_grid_rows_leave_room_to_write(sample_sheets: tuple[str, Path]) -> None:
+def test_the_log_grid_and_notes_rows_leave_room_to_write(sample_sheets: tuple[str, Path]) -> None:
+    """Rows at least 7 mm high; the notes in whole 7.5 mm rows from their heading down (the
+    frame's height is a whole number of rows, the first one as high as the others)."""
     _paper, folder = sample_sheets
-    found = glyphs(folder / "push-up.pdf")
-    numbers = sorted(
-        y
-        for (x, y), (_s, text) in zip(found.points, found.sizes, strict=True)
-        if text in "12345678" and x < 25
-    )
-    gaps = [b - a for a, b in itertools.pairwise(numbers)]
-    assert len(numbers) >= 4 and min(gaps) >= 7 - 0.05, gaps
+    for path in folder.glob("*.pdf"):
+        rects = drawn_rects(path)
+        wide = sorted({round(y, 2) for _c, _x, y, w, h in rects if w > 100 and h < 0.5})
+        gaps = [b - a for a, b in itertools.pairwise(wide)]
+        assert len(wide) >= 6 and min(gaps) >= 7 - 0.05, (path.name, gaps)
+        faint = sorted(y for c, _x, y, w, _h in rects if c == "0.600 0.600 0.600" and w > 100)
+        assert {round(b - a, 2) for a, b in itertools.pairwise(faint)} == {7.5}, path.name
+        top = faint[0] - 7.5  # the first row starts at the notes heading (rules are 0.26 mm)
+        (notes,) = {
+            round(h, 3)
+            for c, _x, y, w, h in rects
+            if c == "0.333 0.333 0.333" and w < 0.5 and abs(y - top) < 0.3
+        }
+        assert round(notes / 7.5, 2).is_integer() and notes >= 3 * 7.5, (path.name, notes)
 
 
 @pytest.mark.slow
@@ -393,3 +417,15 @@ def test_the_epub_never_carries_printables(sample: Path, tmp_path: Path) -> None
     with zipfile.ZipFile(tmp_path / "book.epub") as zf:
         text = b"".join(zf.read(n) for n in zf.namelist() if n.endswith(".xhtml"))
     assert b"Technique checklist" not in text and b"RPE / RIR" not in text
+
+
+@pytest.mark.slow
+def test_every_word_of_the_samples_steps_is_on_its_sheet(sample_sheets: tuple[str, Path]) -> None:
+    from test_checklist import steps_of
+    from test_sheets_real import in_order
+
+    _paper, folder = sample_sheets
+    for slug in EXERCISES:
+        found = re.findall(r"\w+", PdfReader(folder / f"{slug}.pdf").pages[0].extract_text())
+        for step in steps_of(REPO / "content" / "exercises" / f"{slug}.md"):
+            assert in_order(re.findall(r"\w+", step), found), (slug, step)
