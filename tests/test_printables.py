@@ -24,7 +24,7 @@ from conftest import REPO, copy_sample, run_cli
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from guidebook.printables import rules
+from guidebook.printables import outlines, rules
 
 MM = 72 / 25.4  # PDF points per millimetre
 PAGE_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
@@ -234,12 +234,6 @@ def test_a_sheet_holds_the_exercise_facts_and_the_form(sample_sheets: tuple[str,
         "LEGS · KETTLEBELL · BEGINNER",
         "Target: Quadriceps",
         "Secondary: Glutes, Adductors, Core",
-        "ATHLETE",
-        "COACH",
-        "DATE",
-        "PROGRAM",
-        "WEEK",
-        "DAY",
         "TECHNIQUE CHECKLIST",
         "Setup",
         "Lowering",
@@ -247,13 +241,18 @@ def test_a_sheet_holds_the_exercise_facts_and_the_form(sample_sheets: tuple[str,
         "Push the floor away through your whole foot to stand up",
         "WATCH FOR",
         "Letting the bell drift away from your chest",
-        "SET LOAD REPS RPE / RIR TEMPO REST NOTES",
+        "LOG",
         "NOTES",
-        "Pass",
-        "Needs work",
-        "Print at 100 %",
     ):
         assert expected in text, expected
+    # The form's fixed words are drawn as outlines (outlines.py): each one's path is in the page.
+    drawn = PdfReader(folder / "goblet-squat.pdf").pages[0].get_contents().get_data()
+    labels = ("ATHLETE", "COACH", "DATE", "PROGRAM", "WEEK", "DAY", "1RM", "SET", "LOAD", "REPS")
+    for label in (*labels, "RPE / RIR", "TEMPO", "REST", "NOTES"):
+        assert outlines._path(label, 7.0, "semibold", 0.05) in drawn, label
+    for words, size in (("Pass", 9.0), ("Needs work", 9.0), ("Print at 100 % (actual size)", 7.0)):
+        assert outlines._path(words, size, "regular", 0.0) in drawn, words
+    assert outlines._path("Web page", 7.0, "regular", 0.0) in drawn
 
 
 def drawn_rects(path: Path) -> list[tuple[str, float, float, float, float]]:

@@ -18,9 +18,9 @@ the first row is as high as the others.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
+
+from guidebook.printables import outlines
 
 PX_PER_MM = 96 / 25.4
 LINE_PX = 1.0  # 0.75 pt: a CSS px is 0.75 pt
@@ -31,7 +31,7 @@ MID = b"0.267 0.267 0.267 rg"  # #444: set numbers
 BLACK = b"0.067 0.067 0.067 rg"  # #111: tick boxes
 BOX_MM, BOX_INDENT_MM = 3.2, 5.0  # a tick box, and the hanging indent it sits in
 NUMBER_PT = 8.0
-FONT = Path(__file__).resolve().parents[2] / "assets" / "fonts" / "Inter-Regular.otf"
+LABEL_PT, TRACKING = 7.0, 0.05  # write-in labels and column heads: SemiBold capitals
 
 
 def boxes(page: Any, css_class: str) -> Iterator[Any]:
@@ -56,10 +56,84 @@ def operators(page: Any) -> list[bytes]:
     bottom = area.content_box_y() + area.height
     for box in boxes(page, "notes"):
         ops += _notes(box, bottom)
+    for box in boxes(page, "row"):
+        ops += _fields(box)
+    for box in boxes(page, "grid-head"):
+        ops += _heads(box)
+    for box in boxes(page, "drawn-label"):
+        ops += _label(box)
+    for box in boxes(page, "log-head"):
+        ops += _result(box)
     ticks = [*boxes(page, "cue"), *boxes(page, "watch-item")]
     if ticks:
         ops += [b"q", BLACK, *(op for box in ticks for op in _tick(box)), b"f", b"Q"]
     return ops
+
+
+def _fields(row: Any) -> list[bytes]:
+    """Write-in fields (`data-fields`: "Label:left %:width %" separated by "|"): the label in
+    small capitals and the line to write on, 4 mm short of the next field."""
+    x, y, width = row.border_box_x(), row.border_box_y(), row.border_width()
+    labels, lines = [b"q", MID], [b"q", BLACK]
+    for field in (row.element.get("data-fields") or "").split("|"):
+        label, left, share = field.rsplit(":", 2)
+        start = x + width * float(left) / 100
+        size = LABEL_PT * outlines.PX_PER_PT
+        labels += outlines.draw(label.upper(), start, y + size, LABEL_PT, "semibold", TRACKING)
+        length = width * float(share) / 100 - 4 * PX_PER_MM
+        lines.append(_rect(start, y + row.border_height() - LINE_PX, length, LINE_PX))
+    return [*labels, b"Q", *lines, b"f", b"Q"]
+
+
+def _heads(box: Any) -> list[bytes]:
+    """The log grid's column heads (`data-labels`, at `data-edges`), in small capitals."""
+    x, y, width = box.border_box_x(), box.border_box_y(), box.border_width()
+    edges = [0.0, *(float(e) for e in (box.element.get("data-edges") or "").split(",") if e)]
+    ops = [b"q", MID]
+    baseline = y + box.border_height() / 2 + LABEL_PT * outlines.PX_PER_PT * 0.36
+    for label, edge in zip((box.element.get("data-labels") or "").split("|"), edges, strict=False):
+        start = x + width * edge / 100 + 1.5 * PX_PER_MM
+        ops += outlines.draw(label.upper(), start, baseline, LABEL_PT, "semibold", TRACKING)
+    return [*ops, b"Q"]
+
+
+def _label(box: Any) -> list[bytes]:
+    """A fixed caption (`data-label`) in its reserved box: left, right or centre aligned
+    (`data-align`), `data-size` pt, on the box's first-line baseline."""
+    text, align = box.element.get("data-label") or "", box.element.get("data-align", "left")
+    size = float(box.element.get("data-size", "7"))
+    drawn = outlines.width(text, size)
+    x = box.content_box_x()
+    if align == "right":
+        x += box.width - drawn
+    elif align == "center":
+        x += (box.width - drawn) / 2
+    baseline = box.content_box_y() + size * outlines.PX_PER_PT * 0.95
+    return [b"q", MID, *outlines.draw(text, x, baseline, size), b"Q"]
+
+
+def _result(heading: Any) -> list[bytes]:
+    """ "[] Pass  [] Needs work" at the right end of the log's heading, for the coach's verdict."""
+    size_pt, box = 9.0, BOX_MM * PX_PER_MM
+    baseline = heading.content_box_y() + size_pt * outlines.PX_PER_PT * 0.9
+    right = heading.content_box_x() + heading.width
+    ops: list[bytes] = [b"q", BLACK]
+    for word in ("Needs work", "Pass"):
+        right -= outlines.width(word, size_pt)
+        ops += outlines.draw(word, right, baseline, size_pt)
+        right -= 1.8 * PX_PER_MM + box
+        ops += [*_square(right, baseline - box + 0.5 * PX_PER_MM, box), b"f"]
+        right -= 5 * PX_PER_MM
+    return [*ops, b"Q"]
+
+
+def _square(x: float, y: float, size: float) -> list[bytes]:
+    return [
+        _rect(x, y, size, LINE_PX),
+        _rect(x, y + size - LINE_PX, size, LINE_PX),
+        _rect(x, y, LINE_PX, size),
+        _rect(x + size - LINE_PX, y, LINE_PX, size),
+    ]
 
 
 def _tick(box: Any) -> list[bytes]:
@@ -68,13 +142,7 @@ def _tick(box: Any) -> list[bytes]:
     top, height = (line.position_y, line.height) if line is not None else (box.content_box_y(), 0)
     size = BOX_MM * PX_PER_MM
     x = box.content_box_x() - BOX_INDENT_MM * PX_PER_MM
-    y = top + max(0.0, (height - size) / 2)
-    return [
-        _rect(x, y, size, LINE_PX),
-        _rect(x, y + size - LINE_PX, size, LINE_PX),
-        _rect(x, y, LINE_PX, size),
-        _rect(x + size - LINE_PX, y, LINE_PX, size),
-    ]
+    return _square(x, top + max(0.0, (height - size) / 2), size)
 
 
 def _rect(x: float, y: float, w: float, h: float) -> bytes:
@@ -94,49 +162,11 @@ def _grid(box: Any) -> list[bytes]:
         ops.append(_rect(x, y + n * row - LINE_PX, width, LINE_PX))
     ops += [_rect(x, y, LINE_PX, height), _rect(x + width - LINE_PX, y, LINE_PX, height)]
     ops += [b"f", MID]
-    size = NUMBER_PT / 0.75  # CSS px
-    for n in range(1, rows + 1):  # the set numbers, on the row's baseline
-        ops += _text(str(n), x + 1.5 * PX_PER_MM, y + n * row - (row - size * 0.72) / 2, size)
-    return [*ops, b"f", b"Q"]
-
-
-def _text(text: str, x: float, baseline: float, size: float) -> list[bytes]:
-    """`text` as filled outlines of Inter's glyphs (no text object: nothing to lay out)."""
-    outlines, units = _glyphs()
-    ops: list[bytes] = []
-    scale = size / units
-    for char in text:
-        path, advance = outlines[char]
-        ops += [op(x, baseline, scale) for op in path]
-        x += advance * scale
-    return ops
-
-
-@lru_cache(maxsize=1)
-def _glyphs() -> tuple[dict[str, tuple[list[Any], float]], int]:
-    """Inter's digit outlines as operator makers (x, baseline, scale) -> bytes."""
-    from fontTools.pens.recordingPen import RecordingPen  # type: ignore[import-untyped]
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
-
-    font = TTFont(str(FONT), lazy=True)
-    glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
-    found: dict[str, tuple[list[Any], float]] = {}
-    for char in "0123456789":
-        pen = RecordingPen()
-        glyph = glyphs[cmap[ord(char)]]
-        glyph.draw(pen)
-        found[char] = ([_maker(op, args) for op, args in pen.value], glyph.width)
-    return found, int(font["head"].unitsPerEm)
-
-
-def _maker(op: str, points: tuple[Any, ...]) -> Any:
-    codes = {"moveTo": "m", "lineTo": "l", "curveTo": "c", "closePath": "h", "endPath": "h"}
-
-    def make(x: float, baseline: float, scale: float) -> bytes:
-        coords = " ".join(f"{x + px * scale:.2f} {baseline - py * scale:.2f}" for px, py in points)
-        return f"{coords} {codes[op]}".strip().encode()
-
-    return make
+    cap = NUMBER_PT * outlines.PX_PER_PT * 0.73  # Inter's cap height: digits are as high
+    for n in range(1, rows + 1):  # the set numbers, centred in their row
+        baseline = y + n * row - (row - cap) / 2
+        ops += outlines.draw(str(n), x + 1.5 * PX_PER_MM, baseline, NUMBER_PT)
+    return [*ops, b"Q"]
 
 
 def _notes(box: Any, bottom: float) -> list[bytes]:
@@ -158,15 +188,3 @@ def _notes(box: Any, bottom: float) -> list[bytes]:
     ]
     ops.append(_rect(x, top + height - LINE_PX, width, LINE_PX))
     return [*ops, b"f", b"Q"]
-
-
-def notes_rows(page: Any) -> int:
-    """How many writing rows the page's notes area got (0 without one)."""
-    area = page._page_box
-    bottom = area.content_box_y() + area.height
-    found = next(boxes(page, "notes"), None)
-    if found is None:
-        return 0
-    rows = int((bottom - found.border_box_y() + 0.01) // (NOTES_ROW_MM * PX_PER_MM))
-    limit = found.element.get("data-max-rows")
-    return min(rows, int(limit)) if limit else rows

@@ -1,0 +1,89 @@
+"""Fixed words of the form drawn as glyph outlines: labels, column heads, set numbers.
+
+A form sheet prints the same words on every page: ATHLETE, COACH, SET, LOAD, REPS, "Print at
+100 %". Laid out by WeasyPrint, each costs about a millisecond (a box, a line, a shaped run),
+a fifth of a sheet's time in all. Drawn here they cost nothing: the outlines of Inter's glyphs
+(read once with fontTools), placed by their advance widths, with letter-spacing and upper case
+as the stylesheet would set them. Kerning is left out, which at 7 pt in capitals is not seen.
+They are shapes, not text: a PDF search does not find them (the exercise's own words, which a
+reader may search for, are all real text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+Face = Literal["regular", "semibold"]
+FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+FILES = {"regular": "Inter-Regular.otf", "semibold": "Inter-SemiBold.otf"}
+PX_PER_PT = 96 / 72
+Maker = Callable[[float, float, float], bytes]  # (x, baseline, scale) -> operator
+
+
+@lru_cache(maxsize=2)
+def _font(face: Face) -> tuple[dict[str, tuple[list[Maker], float]], int]:
+    """Per character: its outline as operator makers and its advance, in font units."""
+    from fontTools.pens.recordingPen import RecordingPen  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    font = TTFont(str(FONTS / FILES[face]), lazy=True)
+    glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
+    found: dict[str, tuple[list[Maker], float]] = {}
+    for code, name in cmap.items():
+        if code < 0x20 or code > 0x17F:  # Latin: what the form's own words use
+            continue
+        pen = RecordingPen()
+        glyphs[name].draw(pen)
+        found[chr(code)] = ([_maker(op, args) for op, args in pen.value], glyphs[name].width)
+    return found, int(font["head"].unitsPerEm)
+
+
+def _maker(op: str, points: tuple[tuple[float, float], ...]) -> Maker:
+    code = {"moveTo": "m", "lineTo": "l", "curveTo": "c", "closePath": "h", "endPath": "h"}[op]
+
+    def make(x: float, baseline: float, scale: float) -> bytes:
+        coords = " ".join(f"{x + px * scale:.2f} {baseline - py * scale:.2f}" for px, py in points)
+        return f"{coords} {code}".strip().encode()
+
+    return make
+
+
+def width(text: str, size_pt: float, face: Face = "regular", tracking_em: float = 0.0) -> float:
+    """The drawn width of `text` in CSS px."""
+    glyphs, units = _font(face)
+    size = size_pt * PX_PER_PT
+    advance = sum(glyphs[c][1] if c in glyphs else units / 2 for c in text) * size / units
+    return advance + tracking_em * size * len(text)
+
+
+def draw(
+    text: str,
+    x: float,
+    baseline: float,
+    size_pt: float,
+    face: Face = "regular",
+    tracking_em: float = 0.0,
+) -> list[bytes]:
+    """Operators (y down, CSS px) filling `text`'s outlines from (x, baseline) in the current
+    colour, self-contained (q ... f Q). A character Inter lacks is left as a gap."""
+    path = _path(text, size_pt, face, tracking_em)
+    return [b"q", f"1 0 0 1 {x:.2f} {baseline:.2f} cm".encode(), path, b"f", b"Q"] if path else []
+
+
+@lru_cache(maxsize=256)
+def _path(text: str, size_pt: float, face: Face, tracking_em: float) -> bytes:
+    """The outlines of `text` from (0, 0), made once per text: the same labels are on every
+    sheet."""
+    glyphs, units = _font(face)
+    size = size_pt * PX_PER_PT
+    scale = size / units
+    ops: list[bytes] = []
+    x = 0.0
+    for char in text:
+        path, advance = glyphs.get(char, ([], units / 2))
+        ops += [make(x, 0.0, scale) for make in path]
+        x += advance * scale + tracking_em * size
+    return b"\n".join(ops)
