@@ -449,18 +449,18 @@ SHOWN_BIG = "'" + "9" * 37 + "...'"
         ({"reps": BIG}, f"p.yml:8: error: program: {_too_long(BIG)}"),
         (
             {"reps": f'"{BIG}"'},
-            "p.yml:8: error: program: reps: expected a number (5), a range (8-10), AMRAP or a "
-            f"time (30 s), got {SHOWN_BIG}",
+            "p.yml:8: error: program: reps: expected a number (5), a range (8-10), AMRAP, a "
+            f"time (30 s) or a distance (40 m), got {SHOWN_BIG}",
         ),
         (
             {"reps": f"1-{BIG}"},
-            "p.yml:8: error: program: reps: expected a number (5), a range (8-10), AMRAP or a "
-            "time (30 s), got '1-99999999999999999999999999999999999...'",
+            "p.yml:8: error: program: reps: expected a number (5), a range (8-10), AMRAP, a "
+            "time (30 s) or a distance (40 m), got '1-99999999999999999999999999999999999...'",
         ),
         (
             {"reps": f"{BIG} s"},
-            "p.yml:8: error: program: reps: expected a number (5), a range (8-10), AMRAP or a "
-            f"time (30 s), got {SHOWN_BIG}",
+            "p.yml:8: error: program: reps: expected a number (5), a range (8-10), AMRAP, a "
+            f"time (30 s) or a distance (40 m), got {SHOWN_BIG}",
         ),
         (
             {"week": f'"{BIG}"'},

@@ -429,7 +429,15 @@ def test_tempo_and_rest_are_kept_as_written(
         ("10-8", None),
         ("5x5", None),
         ("max", None),
-        ("30 m", None),
+        ("30 m", "30 m"),
+        ("200 metres", "200 m"),
+        ("1 km", "1 km"),
+        ("40 yards per side", "40 yd per side"),
+        ("20 m each arm", "20 m per arm"),
+        ("0 m", None),
+        ("40 mm", None),
+        ("10000 m", None),
+        ("1.5 km", None),
         ("", None),
     ],
 )
@@ -537,7 +545,7 @@ def test_format_number(value: float | Decimal, text: str) -> None:
 
 P = "program.yml"
 SETS = "expected a whole number from 1 to 20"
-REPS = "expected a number (5), a range (8-10), AMRAP or a time (30 s)"
+REPS = "expected a number (5), a range (8-10), AMRAP, a time (30 s) or a distance (40 m)"
 NO_SESSIONS = "list them under 'sessions:', each starting with '- title:'"
 NO_EXERCISES = "list them under 'exercises:', each starting with '- exercise:'"
 SESSION_HEAD = "title: T\nsessions:\n  - title: Legs\n"

@@ -22,6 +22,7 @@ MAX_PERCENT = 120.0  # of 1RM, inclusive (supramaximal eccentrics go a little ov
 MAX_WEIGHT = 1000.0  # exclusive, in the program's units
 MAX_DECIMALS = 2  # in loads and round_to: 72.25%, 1.25 lb; more is a typo or '1,000' (a thousand?)
 MAX_REPS = 999  # repetitions, seconds or minutes of one set
+MAX_DISTANCE = 9999  # metres, yards or kilometres of one set
 MAX_REST_SECONDS = 3600  # a bare number of seconds of rest
 
 _NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
@@ -29,6 +30,9 @@ _PERCENT = re.compile(rf"({_NUMBER})\s*%(?:\s*(?:of\s+)?1\s*-?\s*rm)?", re.IGNOR
 _WEIGHT = re.compile(rf"({_NUMBER})\s*(kgs?|lbs?)?", re.IGNORECASE)
 _RANGE = re.compile(r"([0-9]+)\s*[-–—]\s*([0-9]+)")
 _TIME = re.compile(r"([0-9]+)\s*(s|secs?|seconds?|min|mins|minutes?)", re.IGNORECASE)
+_DISTANCE = re.compile(
+    r"([0-9]+)\s*(m|metres?|meters?|km|kilometres?|kilometers?|yd|yds|yards?)", re.IGNORECASE
+)
 _PER_SIDE = re.compile(r"(.*?)\s*(?:/\s*|\bper\s+|\beach\s+)(side|leg|arm)", re.IGNORECASE)
 _TEMPO = re.compile(r"[0-9X]{4}")
 # A load that looks like a number but is neither a weight nor a share of 1RM: a sign, an
@@ -70,7 +74,9 @@ def format_number(value: float | Decimal) -> str:
 
 
 def parse_reps(text: str) -> str | None:
-    """'5', '8-10', 'AMRAP', '30 s', '1 min', each optionally '... per side'; None otherwise."""
+    """'5', '8-10', 'AMRAP', '30 s', '1 min', '40 m', each optionally '... per side'; else None.
+
+    A time is in s or min, a distance in m, km or yd ('30 m' is metres, never minutes)."""
     text = " ".join(text.split())
     side = ""
     per_side = _PER_SIDE.fullmatch(text)
@@ -91,6 +97,12 @@ def parse_reps(text: str) -> str | None:
     if time is not None and amount is not None:
         unit = "min" if time[2].lower().startswith("m") else "s"
         return f"{amount} {unit}{side}"
+    distance = _DISTANCE.fullmatch(text)
+    length = parse_whole(distance[1], MAX_DISTANCE, minimum=1) if distance is not None else None
+    if distance is not None and length is not None:
+        word = distance[2].lower()
+        unit = "km" if word.startswith("k") else "yd" if word.startswith("y") else "m"
+        return f"{length} {unit}{side}"
     return None
 
 

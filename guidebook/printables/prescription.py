@@ -47,7 +47,7 @@ EXERCISE = Schema(
         Field(
             "reps",
             "text",
-            "A number, a range, AMRAP or a time, optionally per side.",
+            "A number, a range, AMRAP, a time or a distance, optionally per side.",
             required=True,
             remedy="add them, e.g. 'reps: 5' or 'reps: 8-10'",
         ),
@@ -146,7 +146,11 @@ class PrescriptionReader(RecordReader):
         text = self.scalar_text(item, "reps")
         reps = parse_reps(text) if text is not None else None
         if reps is None:
-            self.wrong(item, "reps", "a number (5), a range (8-10), AMRAP or a time (30 s)")
+            self.wrong(
+                item,
+                "reps",
+                "a number (5), a range (8-10), AMRAP, a time (30 s) or a distance (40 m)",
+            )
         return reps
 
     def load(self, item: YamlMap) -> Load | None:

@@ -46,15 +46,20 @@ SHEET = "printables/sheet.html.j2"
 PX_PER_MM = 96 / 25.4
 
 
+# A card's set boxes are `row_mm` high: taller than 8 mm only while the notes keep all their
+# rows (`CARD_NOTES_MM`), so that room to spare goes to the boxes rather than to the notes.
 CARD_FITS = (
+    Fit(row_mm=10.0),
+    Fit(row_mm=9.0),
     Fit(),
     Fit(density=1),
-    Fit(density=2),
-    Fit(density=3, thumbnail=False),
-    Fit(density=3, thumbnail=False, sets=6),
-    Fit(density=3, thumbnail=False, sets=5),
-    Fit(density=3, thumbnail=False, sets=4),
+    Fit(density=2, row_mm=7.0),
+    Fit(density=3, row_mm=7.0, thumbnail=False),
+    Fit(density=3, row_mm=7.0, thumbnail=False, sets=6),
+    Fit(density=3, row_mm=7.0, thumbnail=False, sets=5),
+    Fit(density=3, row_mm=7.0, thumbnail=False, sets=4),
 )
+CARD_NOTES_MM = 8 * rules.NOTES_ROW_MM
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,11 @@ class Printer:
         document = None
         for fit in fits:
             document = layouts.make(template, context, fit, "printables")
-            if len(document.pages) == 1:
+            if len(document.pages) == 1 and (
+                job.template == SHEET
+                or fit.row_mm <= Fit.row_mm
+                or _notes_room_mm(document.pages[0]) >= CARD_NOTES_MM
+            ):
                 self._write(job, result, document, fit)
                 return
         if job.template == SHEET:
