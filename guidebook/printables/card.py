@@ -35,7 +35,7 @@ class CardTarget(Renderer):
     def render(self, context: RenderContext) -> list[Output]:
         program = context.inputs.program
         assert program is not None, "the command line asks for a program with the card target"
-        sheets = exercise_sheets(context.edition, context.reporter, self.chapters(context))
+        sheets = exercise_sheets(context.edition, None, self.chapters(context))
         cfg = context.edition.book.config
         names = unique_stems([file_stem(s.slug, "session") for s in program.sessions])
         jobs = []

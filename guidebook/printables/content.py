@@ -40,9 +40,11 @@ class ExerciseSheet:
 
 
 def exercise_sheets(
-    edition: Edition, reporter: Reporter, only: Collection[str] | None = None
+    edition: Edition, reporter: Reporter | None, only: Collection[str] | None = None
 ) -> dict[str, ExerciseSheet]:
-    """The exercise chapters of the book (`only` those, when given) as sheet content, by slug."""
+    """The exercise chapters of the book (`only` those, when given) as sheet content, by slug;
+    with a `reporter`, what keeps a sheet from being complete is said (the sheet target's
+    business, not a card's)."""
     assets = {asset.name: asset for asset in edition.assets}
     return {
         doc.chapter.slug: _sheet(doc, edition.book.config, assets, reporter)
@@ -80,18 +82,19 @@ def log_plan(doc: ChapterDoc) -> LogPlan:
 
 
 def _sheet(
-    doc: ChapterDoc, config: BookConfig, assets: Mapping[str, Asset], reporter: Reporter
+    doc: ChapterDoc, config: BookConfig, assets: Mapping[str, Asset], reporter: Reporter | None
 ) -> ExerciseSheet:
     chapter, info, content = doc.chapter, doc.chapter.exercise, doc.content
     steps = list(content.steps)
     mistakes = [first_sentence(mistake) for mistake in content.mistakes]
     log = log_plan(doc)
-    if not steps:
+    if not steps and reporter is not None:
         reporter.warning(
             "no numbered steps under 'How to perform': the form sheet's checklist is empty",
             chapter.path,
         )
-    if chapter.video and not chapter.video.startswith(("https://", "http://")):
+    video = chapter.video or ""
+    if video and not video.startswith(("https://", "http://")) and reporter is not None:
         reporter.warning(
             f"video: '{chapter.video}' is not an http(s) address; the sheet has no QR code for it",
             chapter.path,

@@ -16,12 +16,14 @@ the build say so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from guidebook.printables.checklist import Group
+from guidebook.printables.rules import notes_room_mm
 
 PT_MM = 25.4 / 72
 BOX_MM = 184.0  # the printable box's width (printables.css)
@@ -50,6 +52,23 @@ class Fit:
     mistakes: int = 99  # watch-for items shown
     left_out: str = ""  # what the sheet says when it truly cannot hold every step
     sets: int = 99  # set cells per exercise on a session card
+
+
+# A card's set boxes are `row_mm` high: taller than 8 mm only while the notes keep all their
+# rows (`CARD_NOTES_MM`), so that room to spare goes to the boxes rather than to the notes.
+CARD_FITS = (
+    Fit(row_mm=10.0),
+    Fit(row_mm=9.0),
+    Fit(),
+    Fit(density=1),
+    Fit(density=2, row_mm=7.0),
+    Fit(density=3, row_mm=7.0, thumbnail=False),
+    Fit(density=3, row_mm=7.0, thumbnail=False, sets=6),
+    Fit(density=3, row_mm=7.0, thumbnail=False, sets=5),
+    Fit(density=3, row_mm=7.0, thumbnail=False, sets=4),
+)
+CARD_NOTES_MM = 8 * NOTES_ROW_MM
+CARD_MIN_NOTES_MM = 3 * NOTES_ROW_MM
 
 
 @dataclass(frozen=True)
@@ -224,3 +243,30 @@ def _head_mm(room: Room, lines: tuple[int, int], density: int, pictured: bool) -
     head = room.head + (title_lines - 1) * room.title_line * title_scale
     head += max(0, facts_lines - 1) * room.facts_line
     return max(head, room.pictured_head) if pictured else head
+
+
+def first_accepted(
+    fits: Sequence[Fit], make: Callable[[Fit], Any], accept: Callable[[Any, Fit], bool]
+) -> tuple[Fit, Any] | None:
+    """The first of `fits` whose layout is accepted, found by bisection: each fit is denser
+    than the one before, so once one is accepted every later one would be."""
+    low, high, found = 0, len(fits) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        document = make(fits[middle])
+        if accept(document, fits[middle]):
+            found, high = (fits[middle], document), middle - 1
+        else:
+            low = middle + 1
+    return found
+
+
+def card_accepts(document: Any, fit: Fit) -> bool:
+    """One page, with all the notes rows while the set boxes are taller than 8 mm (room to
+    spare goes to the boxes), and at least `CARD_MIN_NOTES` rows at the tightest settings."""
+    if len(document.pages) != 1:
+        return False
+    if fit == CARD_FITS[-1]:
+        return True  # all the exercises on one page matter more than notes rows
+    notes = notes_room_mm(document.pages[0])
+    return notes >= (CARD_NOTES_MM if fit.row_mm > Fit.row_mm else CARD_MIN_NOTES_MM)

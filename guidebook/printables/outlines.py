@@ -51,6 +51,12 @@ def _maker(op: str, points: tuple[tuple[float, float], ...]) -> Maker:
     return make
 
 
+def load() -> None:
+    """Read both faces now (a parent does, before it forks its workers)."""
+    _font("regular")
+    _font("semibold")
+
+
 def width(text: str, size_pt: float, face: Face = "regular", tracking_em: float = 0.0) -> float:
     """The drawn width of `text` in CSS px."""
     glyphs, units = _font(face)

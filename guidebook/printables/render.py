@@ -27,12 +27,15 @@ from guidebook.model import Asset, Paper
 from guidebook.printables import rules
 from guidebook.printables.content import ExerciseSheet, sheet_parts
 from guidebook.printables.fit import (
+    CARD_FITS,
     LEADING,
     MIN_ROWS,
     PT_MM,
     ROW_MM,
     Fit,
     Room,
+    card_accepts,
+    first_accepted,
     header_lines,
     last_resort,
     sheet_fits,
@@ -44,22 +47,6 @@ from guidebook.render.session import PAPERS, Session, captured
 
 SHEET = "printables/sheet.html.j2"
 PX_PER_MM = 96 / 25.4
-
-
-# A card's set boxes are `row_mm` high: taller than 8 mm only while the notes keep all their
-# rows (`CARD_NOTES_MM`), so that room to spare goes to the boxes rather than to the notes.
-CARD_FITS = (
-    Fit(row_mm=10.0),
-    Fit(row_mm=9.0),
-    Fit(),
-    Fit(density=1),
-    Fit(density=2, row_mm=7.0),
-    Fit(density=3, row_mm=7.0, thumbnail=False),
-    Fit(density=3, row_mm=7.0, thumbnail=False, sets=6),
-    Fit(density=3, row_mm=7.0, thumbnail=False, sets=5),
-    Fit(density=3, row_mm=7.0, thumbnail=False, sets=4),
-)
-CARD_NOTES_MM = 8 * rules.NOTES_ROW_MM
 
 
 @dataclass(frozen=True)
@@ -129,34 +116,26 @@ class Printer:
             document = layouts.make(template, context, Fit(), "handout", settle=True)
             self._write(job, result, document, Fit())
             return
-        fits = self._sheet_fits(context) if job.template == SHEET else list(CARD_FITS)
-        document = None
-        for fit in fits:
-            document = layouts.make(template, context, fit, "printables")
-            if len(document.pages) == 1 and (
-                job.template == SHEET
-                or fit.row_mm <= Fit.row_mm
-                or _notes_room_mm(document.pages[0]) >= CARD_NOTES_MM
-            ):
-                self._write(job, result, document, fit)
-                return
+
+        def make(fit: Fit) -> Any:
+            return layouts.make(template, context, fit, "printables")
+
         if job.template == SHEET:
             sheet: ExerciseSheet = context["sheet"]
-            tries = last_resort(fits[-1], len(sheet.watch_for), sheet.steps)
-            low, high, found = 0, len(tries) - 1, None  # fewer parts fit more easily: bisect
-            while low <= high:
-                middle = (low + high) // 2
-                trial = layouts.make(template, context, tries[middle], "printables")
-                if len(trial.pages) == 1:
-                    found, high = (tries[middle], trial), middle - 1
-                else:
-                    low = middle + 1
-            if found is not None:
-                self._write(job, result, found[1], found[0])
-                result.warnings.append(_left_out(sheet, found[0]))
-                return
-        pages = len(document.pages) if document else 0
-        result.error = self._too_long(job, template, context, pages, layouts, fits[-1])
+            fits = self._sheet_fits(context)
+            found = next(((f, d) for f in fits if len((d := make(f)).pages) == 1), None)
+            if found is None:  # leave out what must go, as little as can be (see fit.py)
+                tries = last_resort(fits[-1], len(sheet.watch_for), sheet.steps)
+                found = first_accepted(tries, make, lambda document, _fit: len(document.pages) == 1)
+                if found is not None:
+                    result.warnings.append(_left_out(sheet, found[0]))
+            tightest = fits[-1]
+        else:
+            found, tightest = first_accepted(CARD_FITS, make, card_accepts), CARD_FITS[-1]
+        if found is not None:
+            self._write(job, result, found[1], found[0])
+        else:
+            result.error = self._too_long(job, template, context, layouts, tightest)
 
     def _write(self, job: Job, result: Result, document: Any, fit: Fit) -> None:
         page = document.pages[0]
@@ -182,13 +161,13 @@ class Printer:
         job: Job,
         template: jinja2.Template,
         context: Mapping[str, Any],
-        pages: int,
         layouts: _Layouts,
         tightest: Fit,
     ) -> str:
         """Why a one-page job does not fit: on a sheet, the first part whose removal alone
         makes it fit at the tightest setting (tried only now that it failed), else the
         longest part."""
+        pages = len(layouts.make(template, context, tightest, "printables").pages)
         problem = f"does not fit on one page even set at its smallest ({pages} pages)"
         parts = sheet_parts(job.context["sheet"]) if job.template == SHEET else []
         for part in parts:
@@ -230,7 +209,7 @@ class Printer:
                 title = (16.0 if density == 2 else 19.0) * 1.1 * PT_MM
                 self._rooms.append(
                     Room(
-                        body=_notes_room_mm(page),
+                        body=rules.notes_room_mm(page),
                         head=_box_height_mm(page, "head") - (title - 19.0 * 1.1 * PT_MM),
                         title_line=19.0 * 1.1 * PT_MM,
                         facts_line=8.0 * LEADING[density] * PT_MM,
@@ -280,13 +259,6 @@ def _left_out(sheet: ExerciseSheet, fit: Fit) -> str:
         f"its text does not all fit one page even at 8 pt in two columns: {' and '.join(parts)} "
         "are left out; shorten the steps under 'How to perform' or the common mistakes"
     )
-
-
-def _notes_room_mm(page: Any) -> float:
-    """From the top of the notes area to the foot of the page's content area."""
-    area = page._page_box
-    notes = next(rules.boxes(page, "notes"))
-    return float(area.content_box_y() + area.height - notes.border_box_y()) / PX_PER_MM
 
 
 def _box_height_mm(page: Any, css_class: str) -> float:

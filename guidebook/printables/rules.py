@@ -188,3 +188,10 @@ def _notes(box: Any, bottom: float) -> list[bytes]:
     ]
     ops.append(_rect(x, top + height - LINE_PX, width, LINE_PX))
     return [*ops, b"f", b"Q"]
+
+
+def notes_room_mm(page: Any) -> float:
+    """From the top of the notes area to the foot of the page's content area."""
+    area = page._page_box
+    notes = next(boxes(page, "notes"))
+    return float(area.content_box_y() + area.height - notes.border_box_y()) / PX_PER_MM
