@@ -111,7 +111,7 @@ def test_one_failed_target_writes_nothing_of_any_target(tmp_path: Path) -> None:
     """A sheet that cannot fit one page fails the build: the PDF and EPUB, made before it,
     are not put in place either, and the closing line says nothing was written."""
     book = copy_book("seedlike", tmp_path)
-    muscles = ", ".join(f"muscle {n}" for n in range(500))
+    muscles = ", ".join(f"muscle {n}" for n in range(2000))
     (book / "content" / "exercises" / "wide.md").write_text(
         f"---\ntitle: Wide\ntarget_muscles: {muscles}\n---\n\n1. Stand.\n", "utf-8"
     )
