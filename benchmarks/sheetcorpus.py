@@ -63,8 +63,8 @@ ODD = {
     "Barbell Back Squat": "Приседания со штангой",
     "Push-Up": "Κάμψεις χεριών",
     "Romanian Deadlift": "Soulevé de terre roumain",
-    "Bulgarian Split Squat": "Sentadilla búlgara",
-    "Plank": "Планка",
+    "Barbell Bench Press": "Développé couché à la barre",
+    "Bent-Over Barbell Row": "Тяга штанги в наклоне",
 }
 SIZES = (((850, 567), 70), ((567, 850), 15), ((600, 600), 15))
 

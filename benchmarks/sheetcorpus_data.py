@@ -349,7 +349,7 @@ TEMPLATES: tuple[dict, ...] = (
         "Inverted Row",
         "pull",
         "Back",
-        "Smith Machine",
+        "Body Weight",
         "Rhomboids",
         "Latissimus Dorsi, Biceps",
         "Beginner",
