@@ -309,7 +309,12 @@ def write_fixtures(folder: str | Path) -> Path:
         plan = {**by_name[name], "template": name}
         steps = list(plan["steps"])
         title = name
-        faq = [(q.format(title=title, target="x", secondary="y"), a) for q, a in FAQ[:2]]
+        fields = {
+            "title": title,
+            "target": plan["target"].lower(),
+            "secondary": ", ".join(plan["secondary"]).lower(),
+        }
+        faq = [(q.format(**fields), a.format(**fields)) for q, a in FAQ[:3]]
         text = chapter(
             plan,
             title,

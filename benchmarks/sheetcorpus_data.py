@@ -15,7 +15,8 @@ Besides the text, each records what a coach would expect from a form sheet:
   one group. Groups: "Setup", "Breathing & bracing", "Lowering", and the working phase
   "Lifting" (or "Pulling", "Pressing", "Pushing" when the verbs say so). A closing step that
   names no phase ("Repeat for the desired number of repetitions.") stays with the group
-  before it.
+  before it. A test may accept "Lifting" for any working phase (the name is the builder's
+  choice; the grouping is what matters).
 """
 
 # ruff: noqa: E501  (hand-written steps are long strings)
