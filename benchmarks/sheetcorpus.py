@@ -1,28 +1,35 @@
 """A form-sheet corpus shaped like a public exercise library (deterministic from a seed).
 
     python benchmarks/sheetcorpus.py DIR [--exercises 200] [--seed 0]
+    python benchmarks/sheetcorpus.py --fixtures tests/fixtures/realistic
 
 Public exercise libraries are not written for form sheets: their steps run to two to four
 sentences, carry asides ("Pause.", "Inhale during this phase.", "Tip: ..."), often pack a whole
 rep into one step, mostly have no "Common mistakes" section, and come with a start and an end
-photo. This writes N exercise chapters in the seed format from `TEMPLATES` (our own words,
-one per kind of exercise a coach prints: loaded lifts, hinges, pulls, bodyweight work, holds,
-carries, conditioning, unilateral work, stretches, foam rolling, a long Olympic lift), with:
+photo. This writes N exercise chapters in the seed format by cycling through the 40
+hand-written templates of `sheetcorpus_data.py` (our own words: loaded lifts, hinges, pulls,
+bodyweight work, holds, carries, conditioning, unilateral work, stretches, foam rolling, a
+12-step Olympic lift), with:
 
-* variants by name prefix and equipment, unique titles and file stems; about 15 % of file
-  names start with digits and a few titles are in other scripts;
+* variants after the first round: "Incline"/"Paused"/"Tempo"... name prefixes, dumbbell and
+  kettlebell swaps where the template allows, now and then an extra sentence in a step or the
+  FAQ shuffled; unique titles and file stems; about 15 % of file names start with digits
+  (`45-degree-...`, `3-4-...`) and a few titles are in Cyrillic, Greek or accented Latin;
 * sections: steps in 95 % (a real library has exercises without), tips 55 %, mistakes 20 %,
-  FAQ 45 %;
-* two Pillow-drawn photos per exercise (start and end) in most, sizes 850x567, 567x850 and
-  600x600, after the steps;
+  FAQ 45 %, related links 80 %;
+* two Pillow-drawn photos per exercise (start and end) in about 90 %, sizes 850x567 mostly,
+  567x850 and 600x600, after the steps;
 * half the chapters with YAML front matter, half with the bold-label bullets.
 
-`sheetcorpus.json` lists every chapter: file, slug, title, template, the log a coach would
-keep (`log`, `per_side`) and the steps exactly as written, so that a test can look for every
-step's words in the sheet's PDF.
+`sheetcorpus.json` lists every chapter: file (relative to DIR), stem (the file stem), slug (the
+builder's slug of the stem: the same for ASCII stems, transliterated for other scripts), title,
+template, log, per_side, phases (see `sheetcorpus_data`) and the steps exactly as written, so a
+test can look for every step's words in the sheet's PDF.
+
+`write_fixtures(folder)` writes one plain chapter per tricky template (no photos) and
+`expected.json` with each file's log, per_side, phases and steps: `tests/fixtures/realistic/`.
 """
 
-# ruff: noqa: E501  (the hand-written steps in TEMPLATES are long strings)
 from __future__ import annotations
 
 import argparse
@@ -36,620 +43,319 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
-from photobook import _photo  # noqa: E402
+from corpus import bullet_lines, front_matter_lines  # noqa: E402
+from photobook import _photo, name_stem  # noqa: E402
+from sheetcorpus_data import ASIDES, FAQ, MISTAKES, TEMPLATES, TIPS  # noqa: E402
 
 from guidebook.text import slugify  # noqa: E402
 
 MANIFEST = "sheetcorpus.json"
+EXPECTED = "expected.json"
+SITE = "https://example.org"
 
-# (title, body part, equipment, target, secondary, difficulty, category, log, per side, steps,
-#  mistakes)
-TEMPLATES: tuple[tuple, ...] = (
-    (
-        "Barbell Back Squat",
-        "Legs",
-        "Barbell",
-        "Quadriceps",
-        "Glutes, Adductors, Core",
-        "Intermediate",
-        "Strength",
-        "load",
-        False,
-        (
-            "Set the bar in a rack at about the height of your upper chest. Step under it and rest "
-            "it across your upper back, just below the bony part at the base of your neck.",
-            "Grip the bar a little wider than your shoulders, lift it out of the rack and take two "
-            "small steps back. Set your feet shoulder-width apart with the toes turned out slightly.",
-            "Take a big breath into your belly and brace as if someone were about to push you. Tip: "
-            "keep this brace until you are back at the top.",
-            "Bend at the hips and knees together and sit down between your heels. Keep your chest "
-            "up and let your knees travel forward over your toes.",
-            "Descend until your hip crease is below the top of your knees, or as deep as you can "
-            "keep a neutral back. Pause.",
-            "Drive through your whole foot to stand back up, keeping the bar over the middle of your "
-            "foot. Exhale near the top.",
-            "Repeat for the desired number of repetitions, then walk the bar back into the rack.",
-        ),
-        ("Letting the knees cave in on the way up.", "Rising with the hips before the chest."),
-    ),
-    (
-        "Romanian Deadlift",
-        "Legs",
-        "Barbell",
-        "Hamstrings",
-        "Glutes, Lower Back",
-        "Intermediate",
-        "Strength",
-        "load",
-        False,
-        (
-            "Stand with your feet hip-width apart, holding a barbell in front of your thighs with "
-            "an overhand grip. Your hands should be just outside your legs.",
-            "Keeping your back straight and your knees slightly bent, hinge at the hips and lower "
-            "the barbell toward the floor. Inhale during this phase.",
-            "Lower the bar until you feel a stretch in your hamstrings, usually just below the "
-            "knees. Tip: the bar should stay in contact with your legs the whole way down.",
-            "Engage your glutes and hamstrings to lift the barbell back up to the starting "
-            "position. Exhale as you stand.",
-            "Repeat for the desired number of repetitions.",
-        ),
-        (),
-    ),
-    (
-        "Barbell Hip Thrust",
-        "Legs",
-        "Barbell, Bench",
-        "Glutes",
-        "Hamstrings, Quadriceps",
-        "Beginner",
-        "Strength",
-        "load",
-        False,
-        (
-            "Sit on the floor with your upper back against the long side of a bench and your knees "
-            "bent. Roll a padded barbell over your legs until it rests in the crease of your hips.",
-            "Plant your feet flat about hip-width apart, close enough that your shins will be "
-            "vertical at the top.",
-            "Engaging your glutes, drive your hips up until your body forms a straight line from "
-            "your knees to your shoulders. Pause.",
-            "Slowly lower your hips back down until they almost touch the floor.",
-            "Repeat for the desired number of repetitions.",
-        ),
-        ("Arching the lower back at the top instead of finishing with the glutes.",),
-    ),
-    (
-        "Bent-Over Barbell Row",
-        "Back",
-        "Barbell",
-        "Latissimus Dorsi",
-        "Rhomboids, Biceps",
-        "Intermediate",
-        "Strength",
-        "load",
-        False,
-        (
-            "Stand with your feet hip-width apart and hold the barbell with an overhand grip, hands "
-            "slightly wider than your shoulders.",
-            "Bend your knees slightly and hinge forward at the hips until your torso is nearly "
-            "parallel to the floor. Tip: The upper torso should keep the same angle throughout.",
-            "Pull the barbell toward your lower chest, squeezing your shoulder blades together. "
-            "Exhale during this phase.",
-            "Lower the barbell back down with control until your arms are straight. Inhale.",
-            "Repeat for the desired number of repetitions.",
-        ),
-        (),
-    ),
-    (
-        "Barbell Bench Press",
-        "Chest",
-        "Barbell, Bench",
-        "Pectorals",
-        "Triceps, Front Deltoids",
-        "Intermediate",
-        "Strength",
-        "load",
-        False,
-        (
-            "Lie on the bench with your eyes under the bar and your feet flat on the floor. Grip the "
-            "bar slightly wider than your shoulders.",
-            "Unrack the bar and hold it over your shoulders with your arms straight.",
-            "Lower the bar slowly to the middle of your chest, keeping your elbows at about 45 "
-            "degrees from your body. Inhale during this phase.",
-            "Press the bar back up until your arms are straight. Exhale as you push.",
-            "Repeat for the desired number of repetitions, then rack the bar.",
-        ),
-        ("Bouncing the bar off the chest.", "Lifting the hips off the bench."),
-    ),
-    (
-        "Lat Pulldown",
-        "Back",
-        "Cable",
-        "Latissimus Dorsi",
-        "Biceps, Rear Deltoids",
-        "Beginner",
-        "Strength",
-        "load",
-        False,
-        (
-            "Sit at the machine and tuck your thighs under the pads. Take the bar with a wide "
-            "overhand grip.",
-            "Pull the bar down to your upper chest, leading with your elbows and leaning back "
-            "slightly. Squeeze your shoulder blades together at the bottom.",
-            "Let the bar rise slowly until your arms are fully extended overhead.",
-            "Repeat for the desired number of repetitions.",
-        ),
-        (),
-    ),
-    (
-        "Clean and Jerk",
-        "Full Body",
-        "Barbell",
-        "Quadriceps",
-        "Glutes, Trapezius, Deltoids",
-        "Advanced",
-        "Olympic Weightlifting",
-        "load",
-        False,
-        (
-            "Stand with your feet hip-width apart and the bar over the middle of your feet.",
-            "Squat down and grip the bar just outside your knees with a hook grip. Keep your back "
-            "flat and your shoulders slightly in front of the bar.",
-            "Push through the floor to lift the bar past your knees, keeping your chest up.",
-            "As the bar reaches your mid-thigh, extend your hips, knees and ankles explosively and "
-            "shrug your shoulders.",
-            "Pull yourself under the bar, rotating your elbows forward quickly. Catch the bar on the "
-            "front of your shoulders in a front squat.",
-            "Stand up from the squat with the bar in the front rack position. Reset your breath.",
-            "Dip by bending your knees slightly while keeping your torso upright. Tip: the dip is "
-            "short and straight down.",
-            "Drive up through your legs and push the bar overhead.",
-            "Split your feet, one forward and one back, and lock your arms out overhead as you land.",
-            "Bring the front foot back halfway, then the back foot forward, to stand with the bar "
-            "overhead.",
-            "Lower the bar to your shoulders and then to your hips under control.",
-            "Return the bar to the floor and reset before the next repetition.",
-        ),
-        (),
-    ),
-    (
-        "Push-Up",
-        "Chest",
-        "Body Weight",
-        "Pectorals",
-        "Triceps, Core",
-        "Beginner",
-        "Strength",
-        "reps",
-        False,
-        (
-            "Start in a high plank with your hands slightly wider than your shoulders and your body "
-            "in a straight line.",
-            "Lower your chest until it nearly touches the floor, then push back up to the start.",
-            "Keep your core tight and do not let your hips sag. Repeat for the desired number of "
-            "repetitions.",
-        ),
-        (),
-    ),
-    (
-        "Pull-Up",
-        "Back",
-        "Pull-up Bar",
-        "Latissimus Dorsi",
-        "Biceps, Forearms",
-        "Intermediate",
-        "Strength",
-        "reps",
-        False,
-        (
-            "Hang from the bar with an overhand grip slightly wider than your shoulders and your "
-            "arms fully extended.",
-            "Pull yourself up until your chin passes the bar. Exhale during this phase.",
-            "Slowly lower yourself back down until your arms are straight again.",
-            "Repeat for the desired number of repetitions.",
-        ),
-        ("Kicking the legs to get over the bar.",),
-    ),
-    (
-        "Bosu Ball Crunch with Side Bend",
-        "Core",
-        "Bosu Ball",
-        "Rectus Abdominis",
-        "Obliques",
-        "Beginner",
-        "Strength",
-        "reps",
-        False,
-        (
-            "Sit on the Bosu ball with your feet flat on the floor and your hands behind your head.",
-            "Lean back until your lower back rests on the dome of the ball.",
-            "Crunch up, then bend your torso to the left side. Return to the center.",
-            "Bend to the right side and return to the center before lowering back down.",
-            "Repeat for the desired number of repetitions.",
-        ),
-        (),
-    ),
-    (
-        "Plank",
-        "Core",
-        "Body Weight",
-        "Rectus Abdominis",
-        "Transverse Abdominis, Shoulders",
-        "Beginner",
-        "Strength",
-        "time",
-        False,
-        (
-            "Place your forearms on the floor with your elbows under your shoulders and your legs "
-            "straight behind you.",
-            "Lift your hips so your body forms a straight line from your head to your heels. Keep "
-            "your neck in line with your spine.",
-            "Hold this position for the desired time, breathing steadily.",
-        ),
-        ("Letting the hips sag toward the floor.",),
-    ),
-    (
-        "Side Plank",
-        "Core",
-        "Body Weight",
-        "Obliques",
-        "Glutes, Shoulders",
-        "Beginner",
-        "Strength",
-        "time",
-        True,
-        (
-            "Lie on your side with your elbow under your shoulder and your legs stacked.",
-            "Lift your hips until your body forms a straight line. Hold for the desired time.",
-            "Lower your hips, switch sides and repeat.",
-        ),
-        (),
-    ),
-    (
-        "Wall Sit",
-        "Legs",
-        "Body Weight",
-        "Quadriceps",
-        "Glutes",
-        "Beginner",
-        "Strength",
-        "time",
-        False,
-        (
-            "Stand with your back against a wall and your feet about two feet in front of it.",
-            "Slide down the wall until your knees are bent at 90 degrees. Hold for 30 to 60 seconds.",
-            "Slide back up the wall to stand.",
-        ),
-        (),
-    ),
-    (
-        "Farmer's Carry",
-        "Full Body",
-        "Dumbbell",
-        "Forearms",
-        "Trapezius, Core",
-        "Beginner",
-        "Strength",
-        "distance",
-        False,
-        (
-            "Stand between two heavy dumbbells. Hinge at the hips, grip them firmly and stand up "
-            "tall with your shoulders back.",
-            "Walk forward with short, quick steps for the planned distance, keeping your torso "
-            "upright. Breathe steadily.",
-            "Set the dumbbells down under control at the end of the walk.",
-        ),
-        (),
-    ),
-    (
-        "Suitcase Carry",
-        "Core",
-        "Kettlebell",
-        "Obliques",
-        "Forearms, Glutes",
-        "Intermediate",
-        "Strength",
-        "distance",
-        True,
-        (
-            "Pick up one kettlebell in one hand, standing tall with your shoulders level.",
-            "Walk forward slowly without leaning toward the weight. Keep your ribs down.",
-            "At the end, set the kettlebell down, switch hands and walk back.",
-        ),
-        (),
-    ),
-    (
-        "Sled Push",
-        "Legs",
-        "Sled",
-        "Quadriceps",
-        "Glutes, Calves",
-        "Intermediate",
-        "Conditioning",
-        "distance",
-        False,
-        (
-            "Load the sled and grip the tall handles with your arms slightly bent.",
-            "Lean into the sled until your body is at about 45 degrees. Drive with short, powerful "
-            "steps for the planned distance.",
-        ),
-        (),
-    ),
-    (
-        "Rowing Machine Intervals",
-        "Full Body",
-        "Rowing Machine",
-        "Latissimus Dorsi",
-        "Quadriceps, Core",
-        "Beginner",
-        "Cardio",
-        "distance",
-        False,
-        (
-            "Strap your feet in and take the handle with an overhand grip.",
-            "Drive with your legs first, then lean back slightly and pull the handle to your lower "
-            "ribs. Return in the reverse order.",
-            "Row hard for the planned distance, then rest and repeat.",
-        ),
-        (),
-    ),
-    (
-        "Bulgarian Split Squat",
-        "Legs",
-        "Dumbbell, Bench",
-        "Quadriceps",
-        "Glutes, Adductors",
-        "Intermediate",
-        "Strength",
-        "load",
-        True,
-        (
-            "Stand about two feet in front of a bench, holding a dumbbell in each hand. Place the "
-            "top of one foot on the bench behind you.",
-            "Lower your back knee toward the floor until your front thigh is about parallel to it. "
-            "Keep your torso upright.",
-            "Push through your front heel to return to the start. Complete all repetitions, then "
-            "switch legs.",
-        ),
-        (),
-    ),
-    (
-        "Single-Arm Dumbbell Row",
-        "Back",
-        "Dumbbell, Bench",
-        "Latissimus Dorsi",
-        "Rhomboids, Biceps",
-        "Beginner",
-        "Strength",
-        "load",
-        True,
-        (
-            "Place one knee and the same hand on a bench, with the other foot on the floor and a "
-            "dumbbell in your free hand.",
-            "Pull the dumbbell toward your hip, keeping your elbow close to your body.",
-            "Lower it under control until your arm is straight. Repeat, then switch sides.",
-        ),
-        (),
-    ),
-    (
-        "Single-Leg Romanian Deadlift",
-        "Legs",
-        "Kettlebell",
-        "Hamstrings",
-        "Glutes, Core",
-        "Intermediate",
-        "Strength",
-        "load",
-        True,
-        (
-            "Stand on one leg holding a kettlebell in the opposite hand.",
-            "Hinge at the hip and reach the kettlebell toward the floor while your free leg extends "
-            "behind you. Keep your hips square.",
-            "Return to standing by driving your hips forward. Repeat on the other leg.",
-        ),
-        (),
-    ),
-    (
-        "Hamstring Stretch",
-        "Legs",
-        "Body Weight",
-        "Hamstrings",
-        "Calves",
-        "Beginner",
-        "Stretching",
-        "time",
-        True,
-        (
-            "Lie on your back and raise one leg, holding the back of your thigh with both hands.",
-            "Straighten the knee until you feel a gentle stretch. Hold for 30 seconds while "
-            "breathing slowly.",
-            "Lower the leg and switch sides.",
-        ),
-        (),
-    ),
-    (
-        "Couch Stretch",
-        "Legs",
-        "Bench",
-        "Hip Flexors",
-        "Quadriceps",
-        "Beginner",
-        "Stretching",
-        "time",
-        True,
-        (
-            "Kneel with your back to a bench and place the top of one foot on it behind you.",
-            "Step the other foot forward and squeeze the glute of the back leg. Hold for 45 seconds.",
-        ),
-        (),
-    ),
-    (
-        "Child's Pose",
-        "Back",
-        "Body Weight",
-        "Lower Back",
-        "Lats",
-        "Beginner",
-        "Stretching",
-        "time",
-        False,
-        (
-            "Kneel on the floor, sit back on your heels and fold forward.",
-            "Reach your arms out in front and rest your forehead on the floor. Breathe slowly.",
-        ),
-        (),
-    ),
-    (
-        "Adductor Foam Roll",
-        "Legs",
-        "Foam Roller",
-        "Adductors",
-        "Hamstrings",
-        "Beginner",
-        "Recovery",
-        "time",
-        True,
-        (
-            "Lie face down and place the foam roller under the inside of one thigh, at an angle.",
-            "Roll over the foam between your hip and knee, pausing for a few seconds on tender "
-            "spots.",
-            "Continue for 30 to 60 seconds, then switch legs.",
-        ),
-        (),
-    ),
-    (
-        "Thoracic Foam Roll",
-        "Back",
-        "Foam Roller",
-        "Upper Back",
-        "Shoulders",
-        "Beginner",
-        "Recovery",
-        "time",
-        False,
-        (
-            "Lie on your back with the roller across your upper back and your hands behind your "
-            "head.",
-            "Lift your hips and roll slowly up and down between the bottom of your shoulder blades "
-            "and the top of your back.",
-        ),
-        (),
-    ),
+PREFIXES = ("Paused", "Tempo", "Incline", "Banded", "Deficit", "Close-Grip", "Wide-Stance")
+# Prefixes that make no sense for a template's log (a "Tempo Plank" is fine, a "Deficit Plank"
+# is not): only these are used for holds, stretches, foam rolling, carries.
+TIMED_PREFIXES = ("Weighted", "Long", "Assisted", "Partner", "Timed")
+NUMBERED = ("45 Degree", "3/4", "90/90", "1 1/2 Rep", "2-Point", "30 Second", "21s")
+# A few titles in other scripts (our own renderings of the template names).
+ODD = {
+    "Barbell Back Squat": "Приседания со штангой",
+    "Push-Up": "Κάμψεις χεριών",
+    "Romanian Deadlift": "Soulevé de terre roumain",
+    "Barbell Bench Press": "Développé couché à la barre",
+    "Bent-Over Barbell Row": "Тяга штанги в наклоне",
+}
+SIZES = (((850, 567), 70), ((567, 850), 15), ((600, 600), 15))
+
+# One fixture per tricky kind: the seed shape, hinges, pulls, presses, whole-rep steps, side
+# bends, holds, carries, conditioning, unilateral work, stretches, foam rolling, the long lift.
+FIXTURES = (
+    "Barbell Hip Thrust",
+    "Romanian Deadlift",
+    "Snatch-Grip Deadlift",
+    "Barbell Back Squat",
+    "Bent-Over Barbell Row",
+    "Lat Pulldown",
+    "Barbell Bench Press",
+    "Standing Overhead Press",
+    "Clean and Jerk",
+    "Push-Up",
+    "Pull-Up",
+    "Burpee",
+    "Bosu Ball Crunch with Side Bend",
+    "Hanging Leg Raise",
+    "Plank",
+    "Side Plank",
+    "Farmer's Carry",
+    "Suitcase Carry",
+    "Rowing Machine Intervals",
+    "Bulgarian Split Squat",
+    "Single-Leg Romanian Deadlift",
+    "Couch Stretch",
+    "Adductor Foam Roll",
+    "Thoracic Foam Roll",
 )
-PREFIXES = ("", "", "Paused", "Tempo", "Banded", "Deficit", "Close-Grip", "Wide-Stance")
-NUMBERED = ("45 Degree", "3/4", "90/90", "1 1/2 Rep", "2-Point")
-ODD = ("Приседания", "Κάμψεις", "Élévation")
-TIPS = (
-    "Film a set from the side now and then and compare it with the steps.",
-    "Keep the first set light and use it to rehearse the positions.",
-    "Stop the set when the last rep no longer looks like the first.",
-)
-FAQ = (
-    ("How many sets should I do?", "Two to four working sets suit most people."),
-    ("Can beginners do this?", "Yes, with a light load and a coach watching the first sessions."),
-)
-SIZES = ((850, 567), (850, 567), (850, 567), (567, 850), (600, 600))
+
+
+def _weighted(rng: random.Random, table: tuple) -> object:
+    return rng.choices([item for item, _ in table], weights=[w for _, w in table])[0]
+
+
+def _swap(text: str, old: str, new: str) -> str:
+    """Replace an equipment word, keeping its case ("dumbbell" -> "kettlebell")."""
+    text = text.replace(old, new)
+    return re.sub(rf"\b{old.lower()}", new.lower(), text)
+
+
+def _variant(template: dict, index: int, rng: random.Random) -> dict:
+    """The template itself on the first round, a renamed or re-equipped variant after."""
+    plan = {**template, "template": template["name"], "title": template["name"]}
+    plan["steps"] = list(template["steps"])
+    if index < len(TEMPLATES):
+        return plan
+    swap = template["swap"]
+    if swap and rng.random() < 0.5:
+        old, new = swap
+        plan["title"] = _swap(plan["title"], old, new)
+        if old not in plan["title"] and new not in plan["title"]:
+            plan["title"] = f"{new} {plan['title']}"
+        plan["equipment"] = _swap(plan["equipment"], old, new)
+        plan["steps"] = [_swap(step, old, new) for step in plan["steps"]]
+    if index < 2 * len(TEMPLATES) and template["name"] in ODD:
+        plan["title"] = ODD[template["name"]]  # the second round: a few in other scripts
+        return plan
+    moving = template["log"] in ("load", "reps")
+    prefix = rng.choice(PREFIXES if moving else TIMED_PREFIXES)
+    plan["title"] = f"{prefix} {plan['title']}"
+    if rng.random() < 0.25:
+        # An extra sentence in one step (not the first); the phases do not change.
+        n = rng.randrange(1, len(plan["steps"]))
+        plan["steps"][n] = f"{plan['steps'][n]} {rng.choice(ASIDES[template['log']])}"
+    return plan
+
+
+def _name(plan: dict, rng: random.Random, used: set[str]) -> tuple[str, str]:
+    """A unique title and file stem, about 15 % of them digit-leading."""
+    title = plan["title"]
+    if rng.random() < 0.15 and title not in ODD.values():
+        title = f"{rng.choice(NUMBERED)} {title}"
+    stem = name_stem(title)
+    base_title, base_stem, n = title, stem, 2
+    while stem in used:
+        title, stem, n = f"{base_title} {n}", f"{base_stem}-{n}", n + 1
+    used.add(stem)
+    return title, stem
+
+
+def _meta(plan: dict) -> dict:
+    """The keys `corpus.front_matter_lines` and `bullet_lines` read."""
+    return {
+        "body_part": plan["body_part"],
+        "equipment": plan["equipment"],
+        "target": plan["target"],
+        "secondary": plan["secondary"],
+        "difficulty": plan["difficulty"],
+        "category": plan["category"],
+    }
+
+
+def _quick(plan: dict, title: str) -> str:
+    level, part = plan["difficulty"].lower(), plan["body_part"].lower()
+    second = ", ".join(s.lower() for s in plan["secondary"])
+    return (
+        f"The {title} is a {level} {part} exercise that mainly trains the "
+        f"{plan['target'].lower()} and also works the {second}. "
+        f"{plan['category']} work using {plan['equipment'].lower()}."
+    )
+
+
+def chapter(
+    plan: dict,
+    title: str,
+    *,
+    front_matter: bool,
+    steps: list[str],
+    photos: list[tuple[str, str]] = (),
+    tips: list[str] = (),
+    mistakes: list[str] = (),
+    faq: list[tuple[str, str]] = (),
+    related: list[tuple[str, str]] = (),
+) -> str:
+    """One chapter in the seed format; empty sections are left out."""
+    lines: list[str] = []
+    if front_matter:
+        lines += front_matter_lines(_meta(plan), f"title: {json.dumps(title, ensure_ascii=False)}")
+    lines += [f"# {title}", "", "## Quick answer", "", _quick(plan, title), ""]
+    if not front_matter:
+        lines += bullet_lines(_meta(plan))
+    if steps:
+        lines += ["## How to perform", ""]
+        lines += [f"{n}. {step}" for n, step in enumerate(steps, start=1)] + [""]
+    for alt, src in photos:
+        lines += [f"![{alt}]({src})", ""]
+    if tips:
+        lines += ["## Pro tips", "", *(f"- {tip}" for tip in tips), ""]
+    if mistakes:
+        lines += ["## Common mistakes", "", *(f"- {m}" for m in mistakes), ""]
+    if faq:
+        lines += ["## FAQ", ""]
+        for question, answer in faq:
+            lines += [f"### {question}", "", answer, ""]
+    if related:
+        lines += ["## Related exercises", "", *(f"- [{t}]({href})" for t, href in related), ""]
+    return "\n".join(lines)
+
+
+def _faq(plan: dict, title: str, rng: random.Random, shuffle: bool) -> list[tuple[str, str]]:
+    fields = {
+        "title": title,
+        "target": plan["target"].lower(),
+        "secondary": ", ".join(plan["secondary"]).lower(),
+    }
+    chosen = list(FAQ[: rng.randint(2, len(FAQ))])
+    if shuffle:
+        rng.shuffle(chosen)
+    return [(q.format(**fields), a.format(**fields)) for q, a in chosen]
 
 
 def generate(folder: str | Path, exercises: int = 200, seed: int = 0) -> Path:
     """Write the corpus into `folder` (replaced) and return it."""
     root = Path(folder)
     shutil.rmtree(root, ignore_errors=True)
-    (root / "exercises" / "images").mkdir(parents=True)
+    images = root / "exercises" / "images"
+    images.mkdir(parents=True)
     (root / "book.yml").write_text(
-        # chapter_url written out in full, which every version of the builder reads (the
-        # benchmark runs the one before this corpus too).
-        'title: "Real-Shaped Exercises"\nsite_url: "https://example.org"\n'
-        'chapter_url: "https://example.org/exercises/{slug}"\n',
+        'title: "Real-Shaped Exercises"\n'
+        f'subtitle: "{exercises} exercises as public libraries write them (seed {seed})"\n'
+        'author: "Benchmark Generator"\n'
+        "language: en\n"
+        'identifier: "urn:uuid:00000000-0000-4000-8000-00000005c0e5"\n'
+        "date: 2026-12-03\n"
+        'description: "A generated corpus for measuring form sheets on real-shaped steps."\n'
+        'publisher: "Benchmark Press"\n'
+        f'site_url: "{SITE}"\n'
+        # Written out in full, which every version of the builder reads: the benchmark runs
+        # the one before this corpus too.
+        f'chapter_url: "{SITE}/exercises/{{slug}}"\n'
+        "paper: a4\n",
         encoding="utf-8",
     )
     rng = random.Random(seed)
-    manifest, used = [], set()
+    used: set[str] = set()
+    plans = []
     for index in range(exercises):
-        template = TEMPLATES[index % len(TEMPLATES)]
-        title, stem = _name(template[0], index, rng, used)
-        entry = _write(root, index, template, title, stem, rng)
-        manifest.append(entry)
+        plan = _variant(TEMPLATES[index % len(TEMPLATES)], index, rng)
+        plan["title"], plan["stem"] = _name(plan, rng, used)
+        plans.append(plan)
+    manifest = []
+    for index, plan in enumerate(plans):
+        title, stem = plan["title"], plan["stem"]
+        steps = plan["steps"] if rng.random() < 0.95 else []
+        photos = []
+        if rng.random() < 0.9:
+            size = _weighted(rng, SIZES)
+            for n, view in ((1, "start"), (2, "end")):
+                _photo(images / f"{stem}-{n}.jpg", size, view, rng)
+                photos.append((f"{title} {view} position", f"images/{stem}-{n}.jpg"))
+        tips = rng.sample(TIPS, rng.randint(2, 4)) if rng.random() < 0.55 else []
+        mistakes = []
+        if rng.random() < 0.2:
+            mistakes = list(plan["mistakes"]) or rng.sample(MISTAKES, 2)
+        faq = _faq(plan, title, rng, rng.random() < 0.3) if rng.random() < 0.45 else []
+        related = []
+        if rng.random() < 0.8:
+            part = plan["body_part"]
+            related.append((f"More {part} Exercises", f"{SITE}/exercises/{slugify(part)}"))
+            for other in rng.sample(plans, 2):
+                if other is not plan:
+                    related.append((other["title"], f"{other['stem']}.md"))
+        text = chapter(
+            plan,
+            title,
+            front_matter=index % 2 == 0,
+            steps=steps,
+            photos=photos,
+            tips=tips,
+            mistakes=mistakes,
+            faq=faq,
+            related=related,
+        )
+        (root / "exercises" / f"{stem}.md").write_text(text, encoding="utf-8")
+        manifest.append(
+            {
+                "file": f"exercises/{stem}.md",
+                "stem": stem,
+                "slug": slugify(stem),
+                "title": title,
+                "template": plan["template"],
+                "kind": plan["kind"],
+                "log": plan["log"],
+                "per_side": plan["per_side"],
+                "phases": plan["phases"] if steps else None,
+                "steps": steps,
+            }
+        )
     (root / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), "utf-8")
     return root
 
 
-def _name(base: str, index: int, rng: random.Random, used: set[str]) -> tuple[str, str]:
-    title = base
-    if index >= len(TEMPLATES):
-        title = f"{PREFIXES[index % len(PREFIXES)]} {base}".strip()
-    roll = rng.random()
-    if roll < 0.15:
-        title = f"{rng.choice(NUMBERED)} {title}"
-    elif roll < 0.18:
-        title = f"{rng.choice(ODD)} {title}"
-    stem = re.sub(r"[\W_]+", "-", title.lower()).strip("-")
-    while stem in used:
-        stem, title = f"{stem}-{index}", f"{title} {index}"
-    used.add(stem)
-    return title, stem
-
-
-def _write(
-    root: Path, index: int, template: tuple, title: str, stem: str, rng: random.Random
-) -> dict:
-    part, gear, target, second, level, category, log, per_side, steps, mistakes = template[1:]
-    steps = steps if rng.random() < 0.95 else ()
-    meta = {
-        "Body Part": part,
-        "Equipment": gear,
-        "Target Muscle": target,
-        "Secondary Muscles": second,
-        "Difficulty": level,
-        "Category": category,
-    }
-    lines: list[str] = []
-    if index % 2 == 0:
-        lines += ["---", f'title: "{title}"']
-        keys = ("body_part", "equipment", "target_muscles", "secondary_muscles", "difficulty")
-        lines += [f'{k}: "{v}"' for k, v in zip(keys, meta.values(), strict=False)]
-        lines += [f'category: "{category}"', "---", "", f"# {title}", ""]
-    else:
-        lines += [f"# {title}", ""]
-    lines += ["## Quick answer", "", f"The {title.lower()} trains the {target.lower()}.", ""]
-    if index % 2:
-        lines += [f"- **{k}:** {v}" for k, v in meta.items()] + [""]
-    if steps:
-        lines += ["## How to perform", ""]
-        lines += [f"{n}. {step}" for n, step in enumerate(steps, start=1)] + [""]
-    photos = [] if rng.random() < 0.1 else [("start position", 1), ("end position", 2)]
-    size = rng.choice(SIZES)
-    for view, n in photos:
-        name = f"{stem}-{n}.jpg"
-        _photo(root / "exercises" / "images" / name, size, "start" if n == 1 else "end", rng)
-        lines += [f"![{title} {view}](images/{name})", ""]
-    if rng.random() < 0.55:
-        lines += ["## Pro tips", "", *(f"- {tip}" for tip in rng.sample(TIPS, 2)), ""]
-    if (mistakes and rng.random() < 0.6) or rng.random() < 0.1:
-        chosen = mistakes or ("Rushing the repetitions.",)
-        lines += ["## Common mistakes", "", *(f"- {m}" for m in chosen), ""]
-    if rng.random() < 0.45:
-        lines += ["## FAQ", ""]
-        for question, answer in FAQ:
-            lines += [f"### {question}", "", answer, ""]
-    (root / "exercises" / f"{stem}.md").write_text("\n".join(lines), encoding="utf-8")
-    return {
-        "file": f"exercises/{stem}.md",
-        "slug": slugify(stem),
-        "title": title,
-        "template": template[0],
-        "log": log,
-        "per_side": per_side,
-        "steps": list(steps),
-    }
+def write_fixtures(folder: str | Path) -> Path:
+    """One plain chapter per tricky template (seed format, bullets, no photos) and
+    `expected.json`: {file: {template, log, per_side, phases, steps}}."""
+    root = Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    by_name = {t["name"]: t for t in TEMPLATES}
+    expected = {}
+    for n, name in enumerate(FIXTURES):
+        plan = {**by_name[name], "template": name}
+        steps = list(plan["steps"])
+        title = name
+        fields = {
+            "title": title,
+            "target": plan["target"].lower(),
+            "secondary": ", ".join(plan["secondary"]).lower(),
+        }
+        faq = [(q.format(**fields), a.format(**fields)) for q, a in FAQ[:3]]
+        text = chapter(
+            plan,
+            title,
+            front_matter=False,
+            steps=steps,
+            tips=list(TIPS[n % 3 : n % 3 + 2]),
+            mistakes=list(plan["mistakes"]),
+            faq=faq if n % 2 else [],
+            related=[(f"More {plan['body_part']} Exercises", f"{SITE}/exercises")],
+        )
+        file = f"{name_stem(name)}.md"
+        (root / file).write_text(text, encoding="utf-8")
+        expected[file] = {
+            "template": name,
+            "kind": plan["kind"],
+            "log": plan["log"],
+            "per_side": plan["per_side"],
+            "phases": plan["phases"],
+            "steps": steps,
+        }
+    (root / EXPECTED).write_text(
+        json.dumps(expected, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return root
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder")
+    parser.add_argument("folder", nargs="?")
     parser.add_argument("--exercises", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--fixtures", metavar="DIR", help="write the fixture chapters instead")
     args = parser.parse_args()
-    print(generate(args.folder, args.exercises, args.seed))
+    if args.fixtures:
+        print(write_fixtures(args.fixtures))
+    elif args.folder:
+        print(generate(args.folder, args.exercises, args.seed))
+    else:
+        parser.error("give DIR or --fixtures DIR")
 
 
 if __name__ == "__main__":
