@@ -38,6 +38,17 @@ _LOADED_EQUIPMENT = (
     r"barbell|dumbbells?|kettlebells?|cable|machine|smith|ez[- ]bar|trap bar|plates?|weight plate|"
     r"sandbag|landmine|medicine ball|weighted vest|sled|yoke|lever|leverage machine|hex bar"
 )
+_BODYWEIGHT_TITLES = (
+    r"push-?ups?|pull-?ups?|chin-?ups?|inverted rows?|dips?|muscle-?ups?|burpees?|sit-?ups?|"
+    r"crunch(?:es)?|leg raises?|pistol squats?"
+)
+# Steps that hold a position for a time: "for the desired time", "for 30 seconds" (ten or more;
+# "hold for 2 seconds at the top" is a pause within a rep).
+_HELD_STEPS = (
+    r"for (?:the )?(?:desired|planned|prescribed) time|"
+    r"for (?:[1-9][0-9]+|[1-9][0-9]* to [1-9][0-9]+|[1-9][0-9]*-[1-9][0-9]+) seconds|"
+    r"for [0-9]+ (?:to [0-9]+ )?minutes?"
+)
 _UNILATERAL_TITLES = (
     r"single[- ]arm|single[- ]leg|one[- ]arm|one[- ]leg|unilateral|split squat|lunges?|"
     r"step[- ]ups?|side plank|suitcase|pistol|bulgarian|copenhagen|couch stretch|pigeon|"
@@ -101,13 +112,17 @@ def guess_log(
 ) -> LogPlan:
     """The plan a coach would pick from the exercise's metadata and words (see the module)."""
     gear = " ".join(equipment).lower()
-    name, kind_of = title.lower(), (category or "").lower()
+    name, kind_of, steps = title.lower(), (category or "").lower(), list(steps)
     loaded = _has(_LOADED_EQUIPMENT, gear)
+    # Steps count in any title's language: "hold ... for the desired time".
+    held = any(_has(_HELD_STEPS, step) for step in steps) or "foam roller" in gear
     kind: LogKind
     if _has(_DISTANCE_TITLES, name) or _has(_DISTANCE_EQUIPMENT, gear):
         kind = "distance"
-    elif _has(_TIME_CATEGORIES, kind_of) or _has(_TIME_TITLES, name) or "foam roller" in gear:
+    elif _has(_TIME_CATEGORIES, kind_of) or _has(_TIME_TITLES, name) or held:
         kind = "time"
+    elif _has(_BODYWEIGHT_TITLES, name) and not _has(r"weighted|loaded", name):
+        kind = "reps"  # a push-up on a Smith machine bar is still a push-up
     elif loaded:
         kind = "load"
     elif kind_of in ("cardio", "conditioning", "plyometrics", "plyometric"):

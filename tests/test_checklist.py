@@ -7,7 +7,9 @@ hinges, pulls, presses, holds, carries, stretches, foam rolling and side bends.
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -229,3 +231,73 @@ def test_held_and_timed_work_is_one_list_whatever_its_verbs() -> None:
 def test_no_steps_no_checklist() -> None:
     assert checklist([]) == ()
     assert words("a b") == ["a", "b"]
+
+
+# --- against an independent reading -------------------------------------------------------------
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from sheetcorpus_data import TEMPLATES  # noqa: E402
+
+FIXTURES = REPO / "tests" / "fixtures" / "realistic"
+WORKING = {LIFTING, "Pulling", "Pressing", "Pushing"}
+BEFORE = {SETUP, BREATHING}
+
+
+def regions(steps: list[str], groups: list[tuple[str, list[int]]] | None) -> list[tuple[str, set]]:
+    """Groups as (region, step numbers): the setup and bracing before the movement count as
+    one region, every name of the working phase as one."""
+    if groups is None:
+        return [("one list", set(range(1, len(steps) + 1)))]
+    found: list[tuple[str, set]] = []
+    for name, numbers in groups:
+        region = "before" if name in BEFORE else "working" if name in WORKING else name
+        if found and found[-1][0] == region:
+            found[-1][1].update(numbers)
+        else:
+            found.append((region, set(numbers)))
+    return found
+
+
+def built_groups(steps: list[str]) -> list[tuple[str, list[int]]] | None:
+    """The builder's groups as (name, step numbers), a step in the group of its first cue."""
+    owner = [n for n, step in enumerate(steps, start=1) for _cue in cues(step)]
+    groups = checklist(steps)
+    if len(groups) == 1 and not groups[0].name:
+        return None
+    found, index = [], 0
+    for group in groups:
+        numbers = sorted({owner[i] for i in range(index, index + len(group.cues))})
+        index += len(group.cues)
+        found.append((group.name, [n for n in numbers if all(n not in g for _x, g in found)]))
+    return found
+
+
+CASES = [
+    *((f"fixture {p.name}", p) for p in sorted(FIXTURES.glob("*.md"))),
+    *((f"template {t['name']}", t) for t in TEMPLATES),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[name for name, _x in CASES])
+def test_never_a_grouping_a_careful_coach_would_not_accept(case: tuple[str, object]) -> None:
+    """Where the builder groups, its groups are the coach's (the phases in the order the steps
+    come); where the coach keeps one list, so does the builder. Where the coach sees phases
+    the builder may still, conservatively, keep one list: those are counted below."""
+    name, source = case
+    if isinstance(source, Path):
+        expected = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+        entry = expected[source.name]
+        steps, phases = entry["steps"], entry["phases"]
+    else:
+        steps, phases = list(source["steps"]), source["phases"]  # type: ignore[index]
+    got = built_groups(steps)
+    if got is None:
+        return  # one list: never wrong, at worst conservative
+    assert phases is not None, f"{name}: grouped {got}, but the steps do not say it plainly"
+    assert regions(steps, got) == regions(steps, [(g, list(ns)) for g, ns in phases]), name
+
+
+def test_the_builder_groups_most_of_what_a_coach_would() -> None:
+    phased = [t for t in TEMPLATES if t["phases"]]
+    grouped = [t for t in phased if built_groups(list(t["steps"])) is not None]
+    assert len(grouped) >= 0.8 * len(phased), [t["name"] for t in phased if t not in grouped]

@@ -100,3 +100,22 @@ def test_a_log_bullet_is_read_and_not_printed_as_metadata(tmp_path: Path) -> Non
     chapter = load_chapter(tmp_path / "content" / "side-bend.md", tmp_path / "content", Reporter())
     assert chapter is not None and chapter.log == LogPlan("reps", per_side=True)
     assert chapter.exercise is not None and all(k != "Log" for k, _v in chapter.exercise.rows())
+
+
+def test_what_the_steps_say_counts_in_any_language() -> None:
+    """Titles in other languages: the steps still say the work is held or one-sided."""
+    held = guess_log(
+        "Планка", "Strength", ["Body Weight"], ["Hold this position for the desired time."]
+    )
+    assert (held.kind, held.per_side) == ("time", False)
+    sided = guess_log(
+        "Sentadilla búlgara", "Strength", ["Dumbbell"], ["Lower the back knee.", "Switch legs."]
+    )
+    assert (sided.kind, sided.per_side) == ("load", True)
+    pause = guess_log("Dumbbell Curl", "Strength", ["Dumbbell"], ["Hold for 2 seconds at the top."])
+    assert pause.kind == "load"
+
+
+def test_a_bodyweight_movement_on_a_machine_bar_logs_reps() -> None:
+    assert guess_log("Inverted Row", "Strength", ["Smith Machine"]).kind == "reps"
+    assert guess_log("Weighted Pull-Up", "Strength", ["Dip belt", "Plates"]).kind == "load"

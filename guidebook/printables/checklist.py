@@ -40,16 +40,24 @@ _ADVERBS = (
 _PHRASES: tuple[tuple[str, str | None], ...] = (
     (r"(?:push|press|drive|send|shift)\w* (?:your )?(?:hips|butt|glutes) (?:\w+ )?back", LOWERING),
     (r"(?:begin|start)\w* (?:the|your) descent", LOWERING),
-    (r"let\w* (?:the|your) (?:\w+ ){1,2}(?:rise|return|come back|go back|travel back)", LOWERING),
+    (
+        r"let\w* (?:the|your) (?:\w+ ){1,2}(?:rise|return|lower|come back|go back)",
+        LOWERING,
+    ),
+    (r"sit\w* (?:straight )?(?:down|back) (?:between|into|as if|until|toward)", LOWERING),
     (r"(?:bring|lower)\w* (?:\w+ ){0,3}(?:back )?down", LOWERING),
     (r"(?:bring|come)\w* (?:\w+ ){0,3}(?:back )?up", LIFTING),
     (r"stand\w* (?:back )?up", LIFTING),
-    # Setting a position is not a phase: "pull your shoulders down", "press your legs together".
+    # Setting a position is not a phase: "pull your shoulders down", "press your legs together",
+    # "pull the slack out of the bar", "lift it out of the rack".
     (
         r"(?:pull|press|push|draw|drive|raise|lift|squeeze)\w* (?:your )?(?:shoulders?|shoulder "
-        r"blades|ribs|chest|chin|belly button|navel|knees out|legs together|feet together)",
+        r"blades|ribs|chin|belly button|navel|knees out|legs together|feet together)",
         None,
     ),
+    (r"(?:pull|take)\w* (?:the )?slack", None),
+    (r"(?:push|lift|raise)\w* (?:your )?chest (?:forward|out|up|proud|tall)", None),
+    (r"(?:lift|take|pull)\w* (?:\w+ ){0,3}(?:out of|off|from) (?:the )?(?:rack|hooks|pins)", None),
     (r"(?:pull|press|push|squeeze|drive)\w* (?:\w+ ){1,3}together", None),
 )
 _VERBS = {
@@ -65,7 +73,8 @@ _VERBS = {
 _LEAD = {
     phase: re.compile(rf"{_ADVERBS}(?:{words})\b", re.IGNORECASE) for phase, words in _VERBS.items()
 }
-_PURPOSE = re.compile(rf"\bto (?:{_VERBS[LOWERING]}|{_VERBS[LIFTING]})\b", re.IGNORECASE)
+# "... to lower", "by driving"; not "about to push you".
+_PURPOSE = re.compile(r"(?<!about )(?<!going )(?<!want )\b(?:to|by) (?=\w)", re.IGNORECASE)
 _PHRASE_PATTERNS = tuple(
     (re.compile(rf"^{_ADVERBS}{phrase}\b", re.IGNORECASE), phase) for phrase, phase in _PHRASES
 )
@@ -181,10 +190,9 @@ def _phases(cue: str) -> set[str]:
         phase = _clause_phase(clause)
         if phase is not None and (phase != BREATHING or position == 0):
             found.add(phase)
-        found.update(
-            LOWERING if re.match(_VERBS[LOWERING], m[0][3:], re.IGNORECASE) else LIFTING
-            for m in _PURPOSE.finditer(clause)
-        )
+        for purpose in _PURPOSE.finditer(clause):
+            if (named := _clause_phase(clause[purpose.end() :])) in (LOWERING, LIFTING):
+                found.add(named)
     if found - {BREATHING}:
         found.discard(BREATHING)
     return found
