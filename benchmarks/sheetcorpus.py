@@ -65,6 +65,9 @@ ODD = {
     "Romanian Deadlift": "Soulevé de terre roumain",
     "Barbell Bench Press": "Développé couché à la barre",
     "Bent-Over Barbell Row": "Тяга штанги в наклоне",
+    # Held and one-sided work under titles the builder cannot read: the steps must tell.
+    "Plank": "Планка",
+    "Bulgarian Split Squat": "Sentadilla búlgara",
 }
 SIZES = (((850, 567), 70), ((567, 850), 15), ((600, 600), 15))
 

@@ -350,7 +350,7 @@ TEMPLATES: tuple[dict, ...] = (
         "Inverted Row",
         "pull",
         "Back",
-        "Body Weight",
+        "Smith Machine",
         "Rhomboids",
         "Latissimus Dorsi, Biceps",
         "Beginner",

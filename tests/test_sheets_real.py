@@ -127,8 +127,11 @@ def test_the_log_grid_fits_the_exercise(built: tuple[str, Path, list[dict]]) -> 
     }
     for entry in manifest:
         path = folder / f"{entry['slug']}.pdf"
+        # Nothing can tell that "Sentadilla búlgara" without steps is one-sided: its writer
+        # says so with `log: load per side`. With steps ("switch legs") the builder knows.
+        knowable = bool(entry["steps"]) or entry["template"] in entry["title"]
         for head in heads[entry["log"]]:
-            sided = entry["per_side"] and head in ("Reps", "Seconds")
+            sided = entry["per_side"] and knowable and head in ("Reps", "Seconds")
             for label in (f"{head} L", f"{head} R") if sided else (head,):
                 assert drawn(path, label), (entry["slug"], entry["log"], label)
         if entry["log"] in ("reps", "time"):
