@@ -491,3 +491,35 @@ def test_files_linked_into_the_layouts_are_not_read(tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert "Traceback" not in err
+
+
+def test_a_layout_override_cannot_make_the_drawn_marks_huge(tmp_path: Path) -> None:
+    """The grid, fields and labels are drawn from data- attributes a layout override writes:
+    nonsense values are clamped (a 0.0001 mm row would be 640,000 rules), never an error."""
+    from guidebook.printables import rules
+
+    class Box:
+        def __init__(self, attributes: dict[str, str]) -> None:
+            self.element = attributes
+
+        def border_box_x(self) -> float:
+            return 0.0
+
+        border_box_y = content_box_x = content_box_y = border_box_x
+
+        def border_width(self) -> float:
+            return 600.0
+
+        def border_height(self) -> float:
+            return 240.0
+
+        width = 600.0
+        height = 240.0
+
+    grid = rules._grid(Box({"data-row": "0.0001", "data-edges": ",".join(["50"] * 10_000)}))
+    assert len(grid) < 200
+    assert rules._grid(Box({"data-row": "nan", "data-edges": "x,inf,-5"}))
+    fields = rules._fields(Box({"data-fields": "|".join(["A:nan:1e308"] * 1000)}))
+    assert len(fields) < 200
+    label = rules._label(Box({"data-label": "x" * 100_000, "data-size": "1e9"}))
+    assert len(label) < 10

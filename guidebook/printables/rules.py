@@ -17,6 +17,7 @@ the first row is as high as the others.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,6 +48,33 @@ def boxes(page: Any, css_class: str) -> Iterator[Any]:
         stack.extend(reversed(getattr(box, "children", ())))
 
 
+# What a layout may ask for in its data- attributes (a layout override may come from anyone):
+# anything else is clamped, so no attribute can make the drawing large or slow.
+MAX_ITEMS = 16  # fields in a row, columns in a grid
+MAX_LABEL = 60  # characters of a drawn label
+
+
+def _number(element: Any, name: str, default: float, low: float, high: float) -> float:
+    """A data- attribute as a finite number within [low, high]; the default when it is none."""
+    try:
+        value = float(element.get(name, default))
+    except ValueError:
+        return default
+    return min(max(value, low), high) if math.isfinite(value) else default
+
+
+def _list(text: str | None, separator: str) -> list[str]:
+    return [item[:MAX_LABEL] for item in (text or "").split(separator) if item][:MAX_ITEMS]
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        return 0.0
+    return min(max(value, 0.0), 100.0) if math.isfinite(value) else 0.0
+
+
 def operators(page: Any) -> list[bytes]:
     """PDF operators (y down, CSS px) for every grid and notes area of the page."""
     ops: list[bytes] = []
@@ -75,12 +103,12 @@ def _fields(row: Any) -> list[bytes]:
     small capitals and the line to write on, 4 mm short of the next field."""
     x, y, width = row.border_box_x(), row.border_box_y(), row.border_width()
     labels, lines = [b"q", MID], [b"q", BLACK]
-    for field in (row.element.get("data-fields") or "").split("|"):
-        label, left, share = field.rsplit(":", 2)
-        start = x + width * float(left) / 100
+    for field in _list(row.element.get("data-fields"), "|"):
+        label, left, share = [*field.rsplit(":", 2), "0", "0"][:3]
+        start = x + width * _percent(left) / 100
         size = LABEL_PT * outlines.PX_PER_PT
         labels += outlines.draw(label.upper(), start, y + size, LABEL_PT, "semibold", TRACKING)
-        length = width * float(share) / 100 - 4 * PX_PER_MM
+        length = max(0.0, width * _percent(share) / 100 - 4 * PX_PER_MM)
         lines.append(_rect(start, y + row.border_height() - LINE_PX, length, LINE_PX))
     return [*labels, b"Q", *lines, b"f", b"Q"]
 
@@ -88,10 +116,10 @@ def _fields(row: Any) -> list[bytes]:
 def _heads(box: Any) -> list[bytes]:
     """The log grid's column heads (`data-labels`, at `data-edges`), in small capitals."""
     x, y, width = box.border_box_x(), box.border_box_y(), box.border_width()
-    edges = [0.0, *(float(e) for e in (box.element.get("data-edges") or "").split(",") if e)]
+    edges = [0.0, *(_percent(e) for e in _list(box.element.get("data-edges"), ","))]
     ops = [b"q", MID]
     baseline = y + box.border_height() / 2 + LABEL_PT * outlines.PX_PER_PT * 0.36
-    for label, edge in zip((box.element.get("data-labels") or "").split("|"), edges, strict=False):
+    for label, edge in zip(_list(box.element.get("data-labels"), "|"), edges, strict=False):
         start = x + width * edge / 100 + 1.5 * PX_PER_MM
         ops += outlines.draw(label.upper(), start, baseline, LABEL_PT, "semibold", TRACKING)
     return [*ops, b"Q"]
@@ -100,8 +128,9 @@ def _heads(box: Any) -> list[bytes]:
 def _label(box: Any) -> list[bytes]:
     """A fixed caption (`data-label`) in its reserved box: left, right or centre aligned
     (`data-align`), `data-size` pt, on the box's first-line baseline."""
-    text, align = box.element.get("data-label") or "", box.element.get("data-align", "left")
-    size = float(box.element.get("data-size", "7"))
+    text = (box.element.get("data-label") or "")[:MAX_LABEL]
+    align = box.element.get("data-align", "left")
+    size = _number(box.element, "data-size", 7.0, 6.0, 24.0)
     drawn = outlines.width(text, size)
     x = box.content_box_x()
     if align == "right":
@@ -152,8 +181,8 @@ def _rect(x: float, y: float, w: float, h: float) -> bytes:
 def _grid(box: Any) -> list[bytes]:
     x, y = box.border_box_x(), box.border_box_y()
     width, height = box.border_width(), box.border_height()
-    row = float(box.element.get("data-row", "8")) * PX_PER_MM
-    edges = [float(e) for e in (box.element.get("data-edges") or "").split(",") if e]
+    row = _number(box.element, "data-row", 8.0, 5.0, 50.0) * PX_PER_MM
+    edges = [_percent(e) for e in _list(box.element.get("data-edges"), ",")]
     ops = [b"q", INK]
     for edge in edges:  # inner column edges, right-aligned on the edge like a border
         ops.append(_rect(x + width * edge / 100 - LINE_PX, y, LINE_PX, height))
@@ -173,8 +202,8 @@ def _notes(box: Any, bottom: float) -> list[bytes]:
     x, top, width = box.border_box_x(), box.border_box_y(), box.border_width()
     row = NOTES_ROW_MM * PX_PER_MM
     rows = int((bottom - top + 0.01) // row)
-    limit = box.element.get("data-max-rows")
-    rows = min(rows, int(limit)) if limit else rows
+    if box.element.get("data-max-rows") is not None:
+        rows = min(rows, int(_number(box.element, "data-max-rows", 0, 0, 100)))
     if rows < 1:
         return []
     height = rows * row
