@@ -30,8 +30,8 @@ _TIME_TITLES = (
     r"jump rope|skipping|jumping jacks|mountain climbers?"
 )
 _DISTANCE_TITLES = (
-    r"carry|carries|walk|walks|sled|prowler|sprint|run|running|rower|rowing machine|row erg|"
-    r"ski erg|erg|bike|cycling|shuttle|swim\w*|yoke"
+    r"carry|carries|(?:farmer'?s|suitcase|waiter'?s|overhead|yoke|sled) walks?|sled|prowler|"
+    r"sprint|run|running|rower|rowing machine|row erg|ski erg|erg|bike|cycling|shuttle|yoke"
 )
 _DISTANCE_EQUIPMENT = r"sled|prowler|rower|rowing machine|ski erg|treadmill|bike|yoke"
 _LOADED_EQUIPMENT = (
@@ -46,7 +46,8 @@ _BODYWEIGHT_TITLES = (
 # "hold for 2 seconds at the top" is a pause within a rep).
 _HELD_STEPS = (
     r"for (?:the )?(?:desired|planned|prescribed) time|"
-    r"for (?:[1-9][0-9]+|[1-9][0-9]* to [1-9][0-9]+|[1-9][0-9]*-[1-9][0-9]+) seconds|"
+    r"for (?:[2-9][0-9]|[1-9][0-9]{2,}|[0-9]+ to [2-9][0-9]|[0-9]+-[2-9][0-9]) seconds"
+    r"(?![^.]*\bthen\b)|"  # not "hold for 20 seconds at the top, then lower": a pause
     r"for [0-9]+ (?:to [0-9]+ )?minutes?"
 )
 _UNILATERAL_TITLES = (
@@ -55,8 +56,10 @@ _UNILATERAL_TITLES = (
     r"alternating|each side|per side|offset"
 )
 _UNILATERAL_STEPS = (
-    r"switch (?:sides|legs|arms)|the other (?:side|leg|arm|hand|foot)|each (?:side|leg|arm)|"
-    r"opposite (?:side|leg|arm)|per side"
+    r"switch (?:sides|legs|arms|hands)|"
+    r"(?:repeat|continue|do the same|same) (?:\w+ ){0,4}(?:on|with) the (?:other|opposite) "
+    r"(?:side|leg|arm|hand)|per (?:side|leg|arm)|"
+    r"(?:reps|repetitions|seconds|times) (?:on |for |with )?each (?:side|leg|arm)"
 )
 
 
@@ -123,7 +126,7 @@ def guess_log(
         kind = "time"
     elif _has(_BODYWEIGHT_TITLES, name) and not _has(r"weighted|loaded", name):
         kind = "reps"  # a push-up on a Smith machine bar is still a push-up
-    elif loaded:
+    elif loaded or _has(r"weighted|loaded", name):
         kind = "load"
     elif kind_of in ("cardio", "conditioning", "plyometrics", "plyometric"):
         kind = "reps" if _has(r"jump|burpee|hop|bound|throw|slam", name) else "time"

@@ -104,12 +104,10 @@ def test_chapter_with_every_section(tmp_path: Path) -> None:
         Section(None, "Variations", "step-up--variations"),
         Section("related", "Related exercises", "step-up--related-exercises"),
     )
-    # Sub-steps count (the first list in their item), a second list beside the steps does not.
-    # An item's text runs into its sub-list's with no space, as the sheets have always had it.
+    # A sub-step stays in its step; a list after a paragraph of text is commentary.
     assert content.steps == (
         "Stand facing the box.",
-        "Put one foot flat on the box.The whole foot, not the toes.",
-        "The whole foot, not the toes.",
+        "Put one foot flat on the box. The whole foot, not the toes.",
         "Drive up through the heel.",
     )
     assert content.tips == ("Use a box at knee height.", "Keep the chest tall.")
@@ -249,12 +247,13 @@ def _text(element: etree._Element) -> str:
 def test_steps_and_mistakes_match_the_html(tmp_path: Path) -> None:
     edition, _ = make_edition(tmp_path, {"exercises/awkward.md": AWKWARD})
     doc = doc_of(edition, "awkward")
-    root = etree.fromstring(f"<div>{doc.html}</div>")
-    steps = root.xpath(".//section[contains(@class,'sec-steps')]//ol[1]/li")
-    mistakes = root.xpath(".//section[contains(@class,'sec-mistakes')]//li")
-    assert doc.content.steps == tuple(_text(li) for li in steps)
-    assert doc.content.mistakes == tuple(_text(li) for li in mistakes)
-    assert "a second steps section" in doc.content.steps
-    assert "numbered inside it" in doc.content.steps
+    # A sub-list stays in its step; the aside after the list ends that section's steps.
+    assert doc.content.steps == (
+        "raw HTML step",
+        "with a nested list",
+        "a second steps section",
+        "continues the count",
+    )
+    assert doc.content.mistakes[0] == "numbered mistakes with a bullet under them"
     assert "a second mistakes section" in doc.content.mistakes
     assert "after a rule: no section" not in doc.content.mistakes

@@ -516,9 +516,12 @@ def test_a_layout_override_cannot_make_the_drawn_marks_huge(tmp_path: Path) -> N
         width = 600.0
         height = 240.0
 
-    grid = rules._grid(Box({"data-row": "0.0001", "data-edges": ",".join(["50"] * 10_000)}))
+    grid = rules._grid(
+        Box({"data-row": "0.0001", "data-edges": ",".join(["50"] * 10_000)}), bottom=1000.0
+    )
     assert len(grid) < 200
-    assert rules._grid(Box({"data-row": "nan", "data-edges": "x,inf,-5"}))
+    assert rules._grid(Box({"data-row": "nan", "data-edges": "x,inf,-5"}), bottom=1000.0)
+    assert len(rules._grid(Box({"data-row": "5"}), bottom=-10.0)) < 10  # below the page: none
     fields = rules._fields(Box({"data-fields": "|".join(["A:nan:1e308"] * 1000)}))
     assert len(fields) < 200
     label = rules._label(Box({"data-label": "x" * 100_000, "data-size": "1e9"}))

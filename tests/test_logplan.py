@@ -119,3 +119,9 @@ def test_what_the_steps_say_counts_in_any_language() -> None:
 def test_a_bodyweight_movement_on_a_machine_bar_logs_reps() -> None:
     assert guess_log("Inverted Row", "Strength", ["Smith Machine"]).kind == "reps"
     assert guess_log("Weighted Pull-Up", "Strength", ["Dip belt", "Plates"]).kind == "load"
+
+
+def test_drills_named_like_conditioning_are_not_distance_work() -> None:
+    assert guess_log("Wall Walk", "Strength", []).kind == "reps"
+    assert guess_log("Superman Swimmers", "Core", []).kind == "reps"
+    assert guess_log("Farmer's Walk", "Strength", ["Dumbbell"]).kind == "distance"

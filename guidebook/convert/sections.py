@@ -127,15 +127,19 @@ def _group_questions(section: etree._Element) -> None:
 def read_content(root: etree._Element, sections: list[Made]) -> ChapterContent:
     """The chapter's content as data, from its finished tree and `structure_sections`' result.
 
-    Steps are the items of every numbered list in "How to perform" that is the first numbered
-    list of its parent (the steps and their sub-steps; a second list beside them is
-    commentary); tips and mistakes are every list item of their sections; FAQ entries are the
-    question groups `_group_questions` made; images are all the chapter's, sections or not.
+    Steps are the items of the numbered list under "How to perform" (`_steps`); tips and
+    mistakes are every list item of their sections, footnotes left out; FAQ
+    entries are the question groups `_group_questions` made; images are all the chapter's,
+    sections or not.
     """
 
     def items(role: SectionRole, path: str) -> tuple[str, ...]:
         return tuple(
-            text_of(li) for r, section in sections if r == role for li in section.xpath(path)
+            text_of(li)
+            for r, section in sections
+            if r == role
+            for li in section.xpath(path)
+            if "--fn-" not in (li.get("id") or "")  # a footnote's text is no tip or mistake
         )
 
     return ChapterContent(
@@ -143,7 +147,9 @@ def read_content(root: etree._Element, sections: list[Made]) -> ChapterContent:
             Section(role, text_of(section[0]), section[0].get("id", ""))
             for role, section in sections
         ),
-        steps=items("steps", ".//ol[1]/li"),
+        steps=tuple(
+            step for role, section in sections if role == "steps" for step in _steps(section)
+        ),
         tips=items("tips", ".//li"),
         mistakes=items("mistakes", ".//li"),
         faq=tuple(
@@ -158,6 +164,42 @@ def read_content(root: etree._Element, sections: list[Made]) -> ChapterContent:
             for img in root.iter("img")
         ),
     )
+
+
+_NUMBERED_LINE = re.compile(r"^\s*\d{1,3}[.)]\s+(?=\S)", re.MULTILINE)
+
+
+def _steps(section: etree._Element) -> list[str]:
+    """The steps of a "How to perform" section, in order: the items of its first numbered list
+    (a sub-list's text stays in its step), and of the lists after it that only pictures
+    separate from it (a picture between two steps splits Markdown's list in two). A paragraph
+    of text ends the steps: a list after it is commentary. Numbered lines that Markdown ran into
+    a paragraph ("2. Breathe.\n\n   Keep ...\n3. Lower ..." with a 3-space indent) are the
+    steps the writer meant: the lines before the first number go with the step before."""
+    steps: list[str] = []
+    started = False
+    for child in section.iterchildren():
+        if child.tag == "ol":
+            steps.extend(text_of(li) for li in child.iterchildren("li"))
+            started = True
+        elif not started or not isinstance(child.tag, str) or child.tag.startswith("h"):
+            continue
+        elif child.tag == "figure" or "figures" in (child.get("class") or "").split():
+            continue  # a picture between steps (a figure block, convert/figures.py)
+        elif child.tag in ("p", "div") and not _words(child):
+            continue  # an image alone in its paragraph
+        elif child.tag == "p" and _NUMBERED_LINE.search(text := "".join(child.itertext())):
+            head, *numbered = _NUMBERED_LINE.split(text)
+            if head.strip() and steps:
+                steps[-1] = f"{steps[-1]} {' '.join(head.split())}"
+            steps.extend(" ".join(item.split()) for item in numbered if item.strip())
+        else:
+            break
+    return steps
+
+
+def _words(element: etree._Element) -> bool:
+    return bool("".join(element.itertext()).strip())
 
 
 def _caption(img: etree._Element) -> str | None:

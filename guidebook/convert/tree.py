@@ -130,7 +130,35 @@ def limit_depth(root: etree._Element, max_depth: int = MAX_DEPTH) -> bool:
 
 
 def text_of(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    """The element's text with its whitespace folded; a line break (`<br>`) is a space."""
+    return " ".join(_itertext(element).split())
+
+
+def _footnote_mark(element: etree._Element) -> bool:
+    """A footnote reference: `<sup><a href="#...--fn-1">1</a></sup>`."""
+    return element.tag.rsplit("}", 1)[-1] == "sup" and any(
+        "--fn-" in (a.get("href") or "") for a in element.iter("{*}a", "a")
+    )
+
+
+_BREAKS = frozenset({"br", "p", "div", "ol", "ul", "li", "table", "tr", "td", "th", "figure"})
+
+
+def _itertext(element: etree._Element) -> str:
+    """`itertext()` with a space for every line break and around every block (a step's text
+    and its sub-list's do not run together); comments left out."""
+    out: list[str] = []
+    if element.text:
+        out.append(element.text)
+    for child in element:
+        if isinstance(child.tag, str) and _footnote_mark(child):
+            pass  # "parallel.[^1]": the mark is no part of the words
+        elif isinstance(child.tag, str):
+            block = child.tag.rsplit("}", 1)[-1] in _BREAKS
+            out.extend((" ", _itertext(child), " ") if block else (_itertext(child),))
+        if child.tail:
+            out.append(child.tail)
+    return "".join(out)
 
 
 def drop_disallowed(root: etree._Element) -> int:

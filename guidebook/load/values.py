@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from guidebook.diagnostics import Reporter
+from guidebook.diagnostics import Reporter, shorten
 from guidebook.logplan import LogPlan, parse_log
 from guidebook.text import line_of
 
@@ -22,7 +22,7 @@ def chapter_url(value: str | None, text: str, path: Path, reporter: Reporter) ->
         return value.strip()
     reporter.error(
         f"front matter: url: expected the chapter's web page as an http(s):// address, got "
-        f"'{value}'; write it in full, e.g. 'url: https://example.com/exercises/plank'",
+        f"'{shorten(value, 60)}'; write it in full, e.g. 'url: https://example.com/exercises/plank'",
         path,
         (line_of(text, "\nurl:") or 0) + 1,
     )
@@ -38,7 +38,7 @@ def log_plan(value: object, text: str, path: Path, reporter: Reporter) -> LogPla
         front = line_of(text, "\nlog:")
         reporter.error(
             f"log: expected load, reps, time or distance, optionally followed by 'per side', "
-            f"got '{value}'; e.g. 'log: time per side' for a side plank",
+            f"got '{shorten(str(value), 60)}'; e.g. 'log: time per side' for a side plank",
             path,
             front + 1 if front is not None else line_of(text, "**Log"),
         )

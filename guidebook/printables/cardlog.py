@@ -27,7 +27,7 @@ from guidebook.training import Prescription
 
 _TIMED = re.compile(r"[0-9]+ (?:s|min)(?: per \w+)?")
 _DISTANCE = re.compile(r"[0-9]+ (m|km|yd)(?: per \w+)?")
-_GROUPED = re.compile(r"([A-Z]+)([0-9]+)")
+_GROUPED = re.compile(r"([A-Z]+)[0-9]+|([0-9]+)[A-Z]+")  # A1, A2 or 1A, 1B
 _BODYWEIGHT = {"bodyweight", "body weight", "bw", "own bodyweight"}
 
 
@@ -104,7 +104,7 @@ def blocks(exercises: Iterable[Prescription]) -> tuple[Block, ...]:
     found: list[Block] = []
     for p in exercises:
         match = _GROUPED.fullmatch(p.order)
-        letter = match[1] if match else None
+        letter = (match[1] or match[2]) if match else None
         previous = found[-1] if found else None
         if letter is not None and previous is not None and previous.letter == letter:
             found[-1] = Block((*previous.exercises, p), letter)

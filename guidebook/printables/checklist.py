@@ -22,6 +22,7 @@ phases, or an exercise that is held, carried, stretched or rolled rather than li
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 SETUP, BREATHING, LOWERING = "Setup", "Breathing & bracing", "Lowering"
 LIFTING = "Lifting"  # named after its verbs when they agree: Pulling, Pressing, Pushing
 LONG_STEP = 160  # characters: a longer step is a cue per sentence
+READ = 400  # characters of a cue its phase is read from
 SHORT_SENTENCE = 40  # characters: a shorter sentence joins its neighbour
 
 _ADVERBS = (
@@ -56,6 +58,7 @@ _PHRASES: tuple[tuple[str, str | None], ...] = (
         None,
     ),
     (r"(?:pull|take)\w* (?:the )?slack", None),
+    (r"lower\w* (?:\w+ ){0,3}onto", None),  # "lower your back onto the bench": getting set
     (r"(?:push|lift|raise)\w* (?:your )?chest (?:forward|out|up|proud|tall)", None),
     (r"(?:lift|take|pull)\w* (?:\w+ ){0,3}(?:out of|off|from) (?:the )?(?:rack|hooks|pins)", None),
     (r"(?:pull|press|push|squeeze|drive)\w* (?:\w+ ){1,3}together", None),
@@ -184,13 +187,15 @@ def _labels(per_step: list[tuple[str, ...]]) -> list[str] | None:
 
 
 def _phases(cue: str) -> set[str]:
-    """The phases a cue's clauses name; breathing only when it leads the cue."""
+    """The phases a cue's clauses name; breathing only when it leads the cue. Only the cue's
+    first `READ` characters are read: what it starts with names its phase, and reading no
+    further keeps a runaway step from costing more than an ordinary one."""
     found: set[str] = set()
-    for position, clause in enumerate(_clauses(cue)):
+    for position, clause in enumerate(_clauses(cue[:READ])):
         phase = _clause_phase(clause)
         if phase is not None and (phase != BREATHING or position == 0):
             found.add(phase)
-        for purpose in _PURPOSE.finditer(clause):
+        for purpose in itertools.islice(_PURPOSE.finditer(clause), 4):
             if (named := _clause_phase(clause[purpose.end() :])) in (LOWERING, LIFTING):
                 found.add(named)
     if found - {BREATHING}:

@@ -10,6 +10,7 @@ from guidebook.diagnostics import Reporter
 from guidebook.logplan import LogPlan, guess_log
 from guidebook.model import Asset, BookConfig, ChapterDoc, Edition
 from guidebook.printables.checklist import Group, checklist, first_sentence
+from guidebook.printables.qr import qr_problem
 
 LOADED = LogPlan("load", loaded=True)
 
@@ -100,6 +101,11 @@ def _sheet(
             chapter.path,
         )
     link, label = chapter_link(doc, config)
+    if link is not None and (problem := qr_problem(link)) is not None:
+        if reporter is not None:
+            where = "url" if chapter.url else "video" if label == "Video" else "chapter_url"
+            reporter.warning(f"{problem}; the sheet has no QR code: shorten {where}", chapter.path)
+        link = label = None
     image = content.images[0] if content.images else None
     kicker = info.kicker_parts() if info else ()
     facts = tuple((k, v) for k, v in info.rows() if k in SHEET_FACTS) if info else ()

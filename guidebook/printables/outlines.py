@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Face = Literal["regular", "semibold"]
 FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
@@ -24,21 +24,27 @@ Maker = Callable[[float, float, float], bytes]  # (x, baseline, scale) -> operat
 
 
 @lru_cache(maxsize=2)
-def _font(face: Face) -> tuple[dict[str, tuple[list[Maker], float]], int]:
-    """Per character: its outline as operator makers and its advance, in font units."""
-    from fontTools.pens.recordingPen import RecordingPen  # type: ignore[import-untyped]
+def _face(face: Face) -> tuple[Any, dict[int, str], int]:
+    """The face's glyph set, character map and units per em (read once)."""
     from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     font = TTFont(str(FONTS / FILES[face]), lazy=True)
-    glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
-    found: dict[str, tuple[list[Maker], float]] = {}
-    for code, name in cmap.items():
-        if code < 0x20 or code > 0x17F:  # Latin: what the form's own words use
-            continue
-        pen = RecordingPen()
-        glyphs[name].draw(pen)
-        found[chr(code)] = ([_maker(op, args) for op, args in pen.value], glyphs[name].width)
-    return found, int(font["head"].unitsPerEm)
+    return font.getGlyphSet(), font.getBestCmap(), int(font["head"].unitsPerEm)
+
+
+@lru_cache(maxsize=4096)
+def _glyph(face: Face, char: str) -> tuple[tuple[Maker, ...], float]:
+    """A character's outline as operator makers and its advance, in font units; a character
+    the face lacks is an empty gap half an em wide."""
+    from fontTools.pens.recordingPen import RecordingPen  # type: ignore[import-untyped]
+
+    glyphs, cmap, units = _face(face)
+    name = cmap.get(ord(char))
+    if name is None:
+        return (), units / 2
+    pen = RecordingPen()
+    glyphs[name].draw(pen)
+    return tuple(_maker(op, args) for op, args in pen.value), float(glyphs[name].width)
 
 
 def _maker(op: str, points: tuple[tuple[float, float], ...]) -> Maker:
@@ -52,16 +58,17 @@ def _maker(op: str, points: tuple[tuple[float, float], ...]) -> Maker:
 
 
 def load() -> None:
-    """Read both faces now (a parent does, before it forks its workers)."""
-    _font("regular")
-    _font("semibold")
+    """Read both faces and their Latin outlines now (a parent does, before it forks)."""
+    for face in ("regular", "semibold"):
+        for code in range(0x20, 0x17F):
+            _glyph(face, chr(code))
 
 
 def width(text: str, size_pt: float, face: Face = "regular", tracking_em: float = 0.0) -> float:
     """The drawn width of `text` in CSS px."""
-    glyphs, units = _font(face)
+    units = _face(face)[2]
     size = size_pt * PX_PER_PT
-    advance = sum(glyphs[c][1] if c in glyphs else units / 2 for c in text) * size / units
+    advance = sum(_glyph(face, c)[1] for c in text) * size / units
     return advance + tracking_em * size * len(text)
 
 
@@ -83,13 +90,13 @@ def draw(
 def _path(text: str, size_pt: float, face: Face, tracking_em: float) -> bytes:
     """The outlines of `text` from (0, 0), made once per text: the same labels are on every
     sheet."""
-    glyphs, units = _font(face)
+    units = _face(face)[2]
     size = size_pt * PX_PER_PT
     scale = size / units
     ops: list[bytes] = []
     x = 0.0
     for char in text:
-        path, advance = glyphs.get(char, ([], units / 2))
+        path, advance = _glyph(face, char)
         ops += [make(x, 0.0, scale) for make in path]
         x += advance * scale + tracking_em * size
     return b"\n".join(ops)

@@ -16,6 +16,7 @@ from typing import Any
 import segno
 
 QUIET_ZONE = 4  # modules, as the QR specification asks
+MIN_MODULE_MM = 0.3  # a phone camera at arm's length reads modules this small, not smaller
 SYMBOL_MM = 20.5  # printed size of the code itself, without the quiet zone (>= 2 cm)
 CLASS = "qr-code"  # the placeholder the layout reserves
 
@@ -65,6 +66,21 @@ class QrCode:
         )
         ops.extend([b"f", b"Q"])
         return ops
+
+
+def qr_problem(url: str) -> str | None:
+    """Why `url` makes no usable code at the printed size, or None: too long for any QR code,
+    or so long that its modules print smaller than `MIN_MODULE_MM`."""
+    try:
+        modules = QrCode(url).modules
+    except segno.DataOverflowError:
+        return f"its address ({len(url):,} characters) is too long for a QR code"
+    if (size := SYMBOL_MM / modules) < MIN_MODULE_MM:
+        return (
+            f"its address ({len(url):,} characters) makes a QR code of {modules} x {modules} "
+            f"modules, {size:.2f} mm each at {SYMBOL_MM} mm: too small for a phone to read"
+        )
+    return None
 
 
 def find_placeholder(page: Any) -> tuple[float, float, float] | None:

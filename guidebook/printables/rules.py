@@ -78,10 +78,10 @@ def _percent(text: str) -> float:
 def operators(page: Any) -> list[bytes]:
     """PDF operators (y down, CSS px) for every grid and notes area of the page."""
     ops: list[bytes] = []
-    for box in boxes(page, "grid"):
-        ops += _grid(box)
     area = page._page_box
     bottom = area.content_box_y() + area.height
+    for box in boxes(page, "grid"):
+        ops += _grid(box, bottom)
     for box in boxes(page, "notes"):
         ops += _notes(box, bottom)
     for box in boxes(page, "row"):
@@ -178,9 +178,10 @@ def _rect(x: float, y: float, w: float, h: float) -> bytes:
     return f"{x:.2f} {y:.2f} {w:.2f} {h:.2f} re".encode()
 
 
-def _grid(box: Any) -> list[bytes]:
+def _grid(box: Any, bottom: float) -> list[bytes]:
+    """The grid's lines and set numbers, no lower than the foot of the page's content."""
     x, y = box.border_box_x(), box.border_box_y()
-    width, height = box.border_width(), box.border_height()
+    width, height = box.border_width(), max(0.0, min(box.border_height(), bottom - y))
     row = _number(box.element, "data-row", 8.0, 5.0, 50.0) * PX_PER_MM
     edges = [_percent(e) for e in _list(box.element.get("data-edges"), ",")]
     ops = [b"q", INK]
@@ -220,7 +221,10 @@ def _notes(box: Any, bottom: float) -> list[bytes]:
 
 
 def notes_room_mm(page: Any) -> float:
-    """From the top of the notes area to the foot of the page's content area."""
+    """From the top of the notes area to the foot of the page's content area (0 without one:
+    a layout override may leave the notes out)."""
     area = page._page_box
-    notes = next(boxes(page, "notes"))
+    notes = next(boxes(page, "notes"), None)
+    if notes is None:
+        return 0.0
     return float(area.content_box_y() + area.height - notes.border_box_y()) / PX_PER_MM
