@@ -33,6 +33,9 @@ _DISTANCE_TITLES = (
     r"carry|carries|(?:farmer'?s|suitcase|waiter'?s|overhead|yoke|sled) walks?|sled|prowler|"
     r"sprint|run|running|rower|rowing machine|row erg|ski erg|erg|bike|cycling|shuttle|yoke"
 )
+_CARDIO_MACHINES = (
+    r"rowing machine|rower|treadmill|(?:air |assault |exercise )?bike|ski erg|elliptical"
+)
 _DISTANCE_EQUIPMENT = r"sled|prowler|rower|rowing machine|ski erg|treadmill|bike|yoke"
 _LOADED_EQUIPMENT = (
     r"barbell|dumbbells?|kettlebells?|cable|machine|smith|ez[- ]bar|trap bar|plates?|weight plate|"
@@ -115,8 +118,9 @@ def guess_log(
 ) -> LogPlan:
     """The plan a coach would pick from the exercise's metadata and words (see the module)."""
     gear = " ".join(equipment).lower()
+    cardio = re.sub(rf"(?<![\w-])(?:{_CARDIO_MACHINES})(?![\w-])", "", gear)  # no load to log
     name, kind_of, steps = title.lower(), (category or "").lower(), list(steps)
-    loaded = _has(_LOADED_EQUIPMENT, gear)
+    loaded = _has(_LOADED_EQUIPMENT, cardio)
     # Steps count in any title's language: "hold ... for the desired time".
     held = any(_has(_HELD_STEPS, step) for step in steps) or "foam roller" in gear
     kind: LogKind

@@ -125,3 +125,9 @@ def test_drills_named_like_conditioning_are_not_distance_work() -> None:
     assert guess_log("Wall Walk", "Strength", []).kind == "reps"
     assert guess_log("Superman Swimmers", "Core", []).kind == "reps"
     assert guess_log("Farmer's Walk", "Strength", ["Dumbbell"]).kind == "distance"
+
+
+def test_a_cardio_machine_is_no_load_to_log() -> None:
+    rowing = guess_log("Rowing Machine Intervals", "Cardio", ["Rowing Machine"])
+    assert (rowing.kind, rowing.loaded) == ("distance", False)
+    assert guess_log("Leg Press", "Strength", ["Leg Press Machine"]).loaded
