@@ -428,3 +428,40 @@ def test_every_word_of_the_samples_steps_is_on_its_sheet(sample_sheets: tuple[st
         found = re.findall(r"\w+", PdfReader(folder / f"{slug}.pdf").pages[0].extract_text())
         for step in steps_of(REPO / "content" / "exercises" / f"{slug}.md"):
             assert in_order(re.findall(r"\w+", step), found), (slug, step)
+
+
+def test_a_well_formed_layout_is_read_by_the_xml_parser_and_anything_else_by_weasyprint() -> None:
+    from guidebook.render.fetcher import SandboxFetcher
+    from guidebook.render.session import _xhtml
+
+    fetcher = SandboxFetcher({})
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/></head><body>x</body></html>'
+    )
+    assert _xhtml(page, fetcher) is not None
+    for other in (
+        page.replace('"utf-8"/>', '"utf-8">'),  # HTML, not XML: WeasyPrint's parser
+        '<!DOCTYPE html [<!ENTITY a "aaaa">]><html><body>&a;</body></html>',  # declarations
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body>x</body></html>',  # a namespace
+        "<div>x</div>",  # not a document
+    ):
+        assert _xhtml(other, fetcher) is None, other
+
+
+@pytest.mark.slow
+def test_both_parsers_make_the_same_sheets(
+    tmp_path: Path, sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The XML parser is only faster: the sheets are the same bytes as WeasyPrint's parser makes."""
+    import guidebook.render.session as session
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    fast = tmp_path / "fast"
+    code, _, stderr = run_cli("sheets", "--out", fast, "-q", "-j", "1", cwd=sample)
+    assert code == 0, stderr
+    monkeypatch.setattr(session, "_xhtml", lambda _html, _fetcher: None)
+    slow = tmp_path / "slow"
+    code, _, stderr = run_cli("sheets", "--out", slow, "-q", "-j", "1", cwd=sample)
+    assert code == 0, stderr
+    for path in (fast / "sheets").glob("*.pdf"):
+        assert path.read_bytes() == (slow / "sheets" / path.name).read_bytes(), path.name
