@@ -36,7 +36,7 @@ from guidebook import __version__
 from guidebook.cache import OutputCache
 from guidebook.model import Paper
 from guidebook.printables import outlines
-from guidebook.printables.fit import Room, measure
+from guidebook.printables.fit import Room
 from guidebook.printables.render import SHEET, Job, Printer, Result
 from guidebook.render.resources import builtin_assets
 from guidebook.render.sandbox import MAX_LAYOUT_BYTES
@@ -83,7 +83,6 @@ def _render_all(
     # Measured once here rather than in every worker (only sheets use them).
     rooms = renderer.rooms() if any(job.template == SHEET for job in jobs) else None
     outlines.load()  # glyph outlines and widths: read once, inherited by every worker
-    measure()
     # fork: workers start with this process's imports (WeasyPrint is slow to import).
     context = multiprocessing.get_context("fork")
     chunk = max(1, min(8, len(jobs) // (workers * 4)))

@@ -3,10 +3,10 @@
 A sheet prints every cue of its steps. What adapts is the arrangement: the watch-for column
 beside the checklist or below it, the checklist in one or two columns, the type (9, 8.5, 8 pt:
 never smaller for what the athlete reads) and leading, and the log rows (8 down to 3). The
-ruled notes take what is left, at least `NOTES_MIN` rows when it can be had.
+ruled notes take what is left: three rows or more when they can be had.
 
 `sheet_fits` estimates every arrangement's height from the text, wrapped word by word with
-Inter's own glyph widths (`Measure`), against the room the fixed parts leave (`Room`, measured
+Inter's own glyph widths (`text_lines`), against the room the fixed parts leave (`Room`, measured
 once per process on a laid-out probe), and orders the arrangements: the first that leaves
 comfortable log and notes rows, then the tighter ones. The renderer lays out the first and
 checks the page count, moving on only if the estimate was short. Only when even the tightest
@@ -18,12 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
+from guidebook.printables import outlines
 from guidebook.printables.checklist import Group
-from guidebook.printables.rules import notes_room_mm
+from guidebook.printables.rules import NOTES_ROW_MM, notes_room_mm
 
 PT_MM = 25.4 / 72
 BOX_MM = 184.0  # the printable box's width (printables.css)
@@ -33,8 +32,6 @@ ROW_MM = {0: 8.0, 1: 7.5, 2: 7.0}  # log rows: room to write, never under 7 mm
 CUE_GAP_MM = {0: 0.9, 1: 0.9, 2: 0.6}
 WATCH_PAD_MM = {0: 2.4 + 1.4 + 0.6, 1: 2.4 + 1.4 + 0.6, 2: 1.6 + 1.0 + 0.6}
 MAX_ROWS, MIN_ROWS = 8, 3
-NOTES_ROW_MM = 7.5
-FONT = Path(__file__).resolve().parents[2] / "assets" / "fonts" / "Inter-Regular.otf"
 
 Column = tuple[tuple[str, str], ...]  # (group heading or "", cue)
 
@@ -82,36 +79,22 @@ class Room:
     pictured_head: float  # a header with a thumbnail or QR code is at least this high
 
 
-class Measure:
-    """Text widths from Inter's advance widths (kerning ignored: within 1-2 %)."""
-
-    def __init__(self) -> None:
-        from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
-
-        font = TTFont(str(FONT), lazy=True)
-        units = font["head"].unitsPerEm
-        metrics = font["hmtx"]
-        self.em = {chr(c): metrics[g][0] / units for c, g in font.getBestCmap().items()}
-
-    def lines(self, text: str, width_mm: float, size_pt: float) -> int:
-        """Lines `text` takes, wrapped greedily at spaces, in a column `width_mm` wide."""
-        width_em = width_mm / (size_pt * PT_MM)
-        space = self.em.get(" ", 0.28)
-        lines, used = 1, 0.0
-        for word in text.split():
-            w = sum(self.em.get(c, 1.0) for c in word)
-            if used and used + space + w > width_em:
-                lines, used = lines + 1, 0.0
-            if w > width_em:  # a word longer than the line breaks anywhere
-                lines += int(w // width_em)
-                w = w % width_em
-            used += (space if used else 0.0) + w
-        return lines
-
-
-@lru_cache(maxsize=1)
-def measure() -> Measure:
-    return Measure()
+def text_lines(text: str, width_mm: float, size_pt: float) -> int:
+    """Lines `text` takes, wrapped greedily at spaces in a column `width_mm` wide, by Inter's
+    advance widths (kerning ignored: within 1-2 %); a character Inter lacks counts an em, as
+    wide as the fallback fonts' CJK."""
+    width_em = width_mm / (size_pt * PT_MM)
+    space = outlines.advance_em(" ") or 0.28
+    lines, used = 1, 0.0
+    for word in text.split():
+        w = sum(outlines.advance_em(c) or 1.0 for c in word)
+        if used and used + space + w > width_em:
+            lines, used = lines + 1, 0.0
+        if w > width_em:  # a word longer than the line breaks anywhere
+            lines += int(w // width_em)
+            w = w % width_em
+        used += (space if used else 0.0) + w
+    return lines
 
 
 def sheet_fits(
@@ -153,8 +136,7 @@ def header_lines(title: str, facts: str, pictured_mm: float) -> tuple[int, int]:
     """Lines of the title (19 pt, SemiBold set as Regular: a slight overestimate is safe)
     and of the facts line (8 pt), beside `pictured_mm` of thumbnail and QR code."""
     width = BOX_MM - pictured_mm
-    found = measure()
-    return found.lines(title, width, 19.0 * 1.04), found.lines(facts, width, 8.0 * 1.04)
+    return text_lines(title, width, 19.0 * 1.04), text_lines(facts, width, 8.0 * 1.04)
 
 
 def last_resort(fit: Fit, mistakes: int, steps: int) -> list[Fit]:
@@ -179,7 +161,7 @@ def _line_mm(density: int) -> float:
 
 
 def _cue_mm(cue: str, width: float, density: int) -> float:
-    lines = measure().lines(cue, width - 5.0, FONT_PT[density])
+    lines = text_lines(cue, width - 5.0, FONT_PT[density])
     return lines * _line_mm(density) + CUE_GAP_MM[density]
 
 
@@ -227,7 +209,7 @@ def _body_mm(
         checklist = 0.0
     watch_width = BOX_MM * (0.37 if beside and columns else 0.485) - 9.2
     items = [
-        measure().lines(m, watch_width, FONT_PT[density]) * line + WATCH_PAD_MM[density]
+        text_lines(m, watch_width, FONT_PT[density]) * line + WATCH_PAD_MM[density]
         for m in mistakes
     ]
     if beside and columns:

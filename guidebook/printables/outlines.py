@@ -32,6 +32,15 @@ def _face(face: Face) -> tuple[Any, dict[int, str], int]:
     return font.getGlyphSet(), font.getBestCmap(), int(font["head"].unitsPerEm)
 
 
+@lru_cache(maxsize=8192)
+def advance_em(char: str, face: Face = "regular") -> float | None:
+    """The character's advance width in ems, or None when the face lacks it (kerning aside:
+    what the sheet's estimate wraps text with, `fit.py`)."""
+    glyphs, cmap, units = _face(face)
+    name = cmap.get(ord(char))
+    return None if name is None else float(glyphs[name].width) / units
+
+
 @lru_cache(maxsize=4096)
 def _glyph(face: Face, char: str) -> tuple[tuple[Maker, ...], float]:
     """A character's outline as operator makers and its advance, in font units; a character
@@ -58,10 +67,11 @@ def _maker(op: str, points: tuple[tuple[float, float], ...]) -> Maker:
 
 
 def load() -> None:
-    """Read both faces and their Latin outlines now (a parent does, before it forks)."""
+    """Read both faces, their Latin outlines and widths now (a parent does, before it forks)."""
     for face in ("regular", "semibold"):
         for code in range(0x20, 0x17F):
             _glyph(face, chr(code))
+            advance_em(chr(code), face)
 
 
 def width(text: str, size_pt: float, face: Face = "regular", tracking_em: float = 0.0) -> float:

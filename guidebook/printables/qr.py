@@ -15,6 +15,8 @@ from typing import Any
 
 import segno
 
+from guidebook.printables.rules import boxes
+
 QUIET_ZONE = 4  # modules, as the QR specification asks
 MIN_MODULE_MM = 0.3  # a phone camera at arm's length reads modules this small, not smaller
 SYMBOL_MM = 20.5  # printed size of the code itself, without the quiet zone (>= 2 cm)
@@ -85,14 +87,8 @@ def qr_problem(url: str) -> str | None:
 
 def find_placeholder(page: Any) -> tuple[float, float, float] | None:
     """(x, y, size) in CSS px of the page's QR placeholder box, if it has one."""
-    stack = [page._page_box]
-    while stack:
-        box = stack.pop()
-        element = getattr(box, "element", None)
-        if element is not None and CLASS in (element.get("class") or "").split() and box.width:
-            return box.content_box_x(), box.content_box_y(), box.width
-        stack.extend(getattr(box, "children", ()))
-    return None
+    box = next((box for box in boxes(page, CLASS) if box.width), None)
+    return (box.content_box_x(), box.content_box_y(), box.width) if box is not None else None
 
 
 def finisher(operators: list[bytes]) -> Any:

@@ -46,7 +46,6 @@ from guidebook.render.resources import sandboxed_env, static_assets
 from guidebook.render.session import PAPERS, Session, captured
 
 SHEET = "printables/sheet.html.j2"
-PX_PER_MM = 96 / 25.4
 
 
 @dataclass(frozen=True)
@@ -263,4 +262,4 @@ def _left_out(sheet: ExerciseSheet, fit: Fit) -> str:
 
 def _box_height_mm(page: Any, css_class: str) -> float:
     box = next(rules.boxes(page, css_class), None)
-    return float(box.margin_height()) / PX_PER_MM if box is not None else 0.0
+    return float(box.margin_height()) / rules.PX_PER_MM if box is not None else 0.0
