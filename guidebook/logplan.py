@@ -96,9 +96,6 @@ class LogPlan:
         columns.append(("Rest", 9))
         return (*columns, ("Notes", 100 - sum(w for _label, w in columns)))
 
-    def describe(self) -> str:
-        return f"{self.kind}{' per side' if self.per_side else ''}"
-
 
 def parse_log(text: str) -> LogPlan | None:
     """`load`, `reps`, `time` or `distance`, optionally followed by `per side`; else None."""
