@@ -24,7 +24,7 @@ from guidebook.convert import ImageOptions, convert_book
 from guidebook.convert.remote import RemoteImages
 from guidebook.diagnostics import BookError, Reporter, shorten
 from guidebook.load import load_book
-from guidebook.model import Edition, Paper, Target
+from guidebook.model import BookConfig, Edition, Press, PrintSetup, Target, Trim
 from guidebook.numbers import parse_whole
 from guidebook.printables.inputs import read_inputs
 from guidebook.targets import REGISTRY
@@ -36,7 +36,11 @@ class BuildRequest:
     content_dir: Path
     out_dir: Path = Path("build")
     targets: tuple[Target, ...] = ("pdf", "epub")
-    paper: Paper | None = None  # default: the book's
+    paper: Trim | None = None  # the trim; default: the book's
+    press: Press | None = None  # print-on-demand preset; default: the book's
+    bleed: bool | None = None  # default: the book's
+    crop_marks: bool | None = None
+    pdf_variant: str | None = None
     book_file: Path | None = None
     remote_images: bool = False  # --allow-remote-images: download http(s) images once
     slugs: tuple[str, ...] = ()  # handouts and sheets of these chapters only
@@ -67,7 +71,7 @@ def build(
         context = RenderContext(
             edition,
             inputs,
-            request.paper or edition.book.config.paper,
+            print_setup(request, edition.book.config),
             when,
             request.out_dir,
             staging,
@@ -93,6 +97,17 @@ def build(
                 "the next build renders them again"
             )
     return outputs
+
+
+def print_setup(request: BuildRequest, config: BookConfig) -> PrintSetup:
+    """How the PDF is made: the command line's choices over the book file's."""
+    return PrintSetup(
+        trim=request.paper or config.paper,
+        press=request.press or config.press,
+        bleed=config.bleed if request.bleed is None else request.bleed,
+        crop_marks=config.crop_marks if request.crop_marks is None else request.crop_marks,
+        variant=request.pdf_variant or config.pdf_variant,
+    )
 
 
 def prepare(

@@ -15,14 +15,15 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import cast, get_args
+from typing import cast
 
 from guidebook import __version__
 from guidebook.build import BuildRequest, build, prepare
 from guidebook.contract import Output, Progress
 from guidebook.diagnostics import BookError, Reporter, UsageError, display_path
 from guidebook.interrupts import Terminated, termination_raises
-from guidebook.model import Paper, Target
+from guidebook.model import Target, Trim
+from guidebook.options import content_options, output_options
 from guidebook.targets import REGISTRY, parse_targets
 from guidebook.writer import Written
 
@@ -144,7 +145,11 @@ def _request(args: argparse.Namespace, targets: tuple[Target, ...]) -> BuildRequ
         content_dir=Path(args.content),
         out_dir=Path(getattr(args, "out", "build")),
         targets=targets,
-        paper=cast(Paper | None, getattr(args, "paper", None)),
+        paper=cast(Trim | None, getattr(args, "paper", None)),
+        press=getattr(args, "press", None),
+        bleed=getattr(args, "bleed", None),
+        crop_marks=getattr(args, "crop_marks", None),
+        pdf_variant=getattr(args, "pdf_variant", None),
         book_file=Path(args.book) if args.book else None,
         remote_images=args.allow_remote_images,
         slugs=tuple(getattr(args, "slugs", None) or ()),
@@ -199,11 +204,11 @@ def _parser() -> argparse.ArgumentParser:
     ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text, aliases=list(aliases))
         sub.set_defaults(run=run)
-        _content_options(sub)
+        content_options(sub)
         return sub
 
     build_ = command("build", _build, "build the book and whatever else --targets names")
-    _output_options(build_)
+    output_options(build_, book=True)
     build_.add_argument(
         "--targets",
         "--format",
@@ -224,10 +229,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     command("check", _check, "validate the content without writing anything")
     handouts = command("handouts", _handouts, "one standalone PDF per chapter (<out>/handouts/)")
-    _output_options(handouts)
+    output_options(handouts)
     handouts.add_argument("slugs", nargs="*", metavar="SLUG", help="only these chapters")
     sheets = command("sheets", _sheets, "one-page form sheet per exercise (<out>/sheets/)")
-    _output_options(sheets)
+    output_options(sheets)
     sheets.add_argument("slugs", nargs="*", metavar="SLUG", help="only these exercises")
     sheets.add_argument("--roster", metavar="FILE", help="CSV of athletes: one sheet each")
     cards = command(
@@ -236,58 +241,10 @@ def _parser() -> argparse.ArgumentParser:
         "one-page session cards from a program file (<out>/cards/)",
         aliases=("program",),
     )
-    _output_options(cards)
+    output_options(cards)
     cards.add_argument("program", metavar="FILE", help="the program (YAML)")
     cards.add_argument("--roster", metavar="FILE", help="CSV of athletes: one card each")
     cards.add_argument(
         "--with-sheets", action="store_true", help="also the form sheets of its exercises"
     )
     return parser
-
-
-def _content_options(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument(
-        "--content",
-        default="content",
-        metavar="DIR",
-        help="folder of Markdown chapters (default: content)",
-    )
-    sub.add_argument(
-        "--book",
-        metavar="FILE",
-        help="book file (default: book.yml in the content folder or beside it)",
-    )
-    sub.add_argument(
-        "--strict",
-        action="store_true",
-        help="treat every warning, the PDF renderer's too, as an error",
-    )
-    sub.add_argument(
-        "--allow-remote-images",
-        action="store_true",
-        help="download http(s) images named in chapters (default: refuse them; "
-        "builds never touch the network otherwise)",
-    )
-    sub.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
-
-
-def _output_options(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument(
-        "--out",
-        default="build",
-        metavar="DIR",
-        help="output folder, created if needed (default: build)",
-    )
-    sub.add_argument(
-        "--paper",
-        choices=get_args(Paper),
-        help="paper size (default: from the book file, else a4)",
-    )
-    sub.add_argument(
-        "-j",
-        "--jobs",
-        type=int,
-        default=0,
-        metavar="N",
-        help="printables: render with N processes (default 0: every core)",
-    )

@@ -11,15 +11,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from guidebook.diagnostics import Reporter, shorten
 from guidebook.imagefile import ImageProblem, inspect_image
-from guidebook.model import BookConfig
+from guidebook.language import check_language
+from guidebook.model import BookConfig, Press, Trim
 from guidebook.schema import Field, build, parse_yaml_mapping, validate
 from guidebook.text import MAX_IMAGE_BYTES, MAX_TEXT_BYTES, read_regular, remove_disallowed
 
 BOOK_FILE_NAMES = ("book.yml", "book.yaml")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/x-1a", "pdf/x-3", "pdf/x-4")
 
 BOOK_FIELDS: tuple[Field, ...] = (
     Field(
@@ -56,8 +58,37 @@ BOOK_FIELDS: tuple[Field, ...] = (
     Field(
         "paper",
         "choice",
-        "PDF paper size: a4 or letter (the --paper option overrides).",
-        choices=("a4", "letter"),
+        "The book's trim (page size): a4, letter, a5, 5.5x8.5, 6x9, 7x10 or 8.5x11 (inches); "
+        "the --paper option overrides. The design scales with it. Form sheets, session cards "
+        "and handouts print on office paper: Letter for the inch trims, else A4.",
+        choices=get_args(Trim),
+    ),
+    Field(
+        "print",
+        "choice",
+        "Print-on-demand preset: kdp or ingram set the inside margin by the page count and "
+        "the outside margins their rules ask for; none (default) keeps the design's margins.",
+        choices=get_args(Press),
+        attr="press",
+    ),
+    Field(
+        "bleed",
+        "bool",
+        "true: the PDF's pages extend 0.125 in past the trim at the top, bottom and outer edge, "
+        "and art that touches the edge (part openers) runs into it (--bleed).",
+    ),
+    Field(
+        "crop_marks",
+        "bool",
+        "true: crop marks outside the trim, for a printer who cuts the pages (--crop-marks). "
+        "Print-on-demand services refuse them.",
+    ),
+    Field(
+        "pdf_variant",
+        "choice",
+        "PDF standard to follow: pdf/ua-1 (tagged, accessible), pdf/x-1a, pdf/x-3 or pdf/x-4 "
+        "(for printers who ask for PDF/X; --pdf-variant).",
+        choices=PDF_VARIANTS,
     ),
     Field(
         "chapter_start",
@@ -130,7 +161,7 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
         "site_url": _site_url,
         "chapter_url": _chapter_url,
         "cover": _cover,
-        "language": _language,
+        "language": check_language,
         "output": _output,
     }
     for key, check in checks.items():  # None: wrong (reported), so the default is used
@@ -200,38 +231,6 @@ def _output(value: str, book_file: Path, line: int, reporter: Reporter) -> str |
 
 # A base name only: no folder separators, no '.'/'..', no hidden or option-like names.
 OUTPUT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
-
-# RFC 5646 section 2.1: a well-formed language tag (matched case-insensitively, ASCII only).
-# Registered subtags are not checked: EPUBCheck and reading systems ask for well-formed tags.
-_ALNUM = "[a-z0-9]"
-_LANGTAG = (
-    "(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"  # language, extlang
-    "(?:-[a-z]{4})?"  # script
-    "(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
-    f"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*"  # variants
-    f"(?:-[0-9a-wyz](?:-{_ALNUM}{{2,8}})+)*"  # extensions
-    f"(?:-x(?:-{_ALNUM}{{1,8}})+)?"  # private use
-)
-_PRIVATE_USE = f"x(?:-{_ALNUM}{{1,8}})+"
-_GRANDFATHERED = (
-    "en-gb-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|i-navajo|i-pwn|"
-    "i-tao|i-tay|i-tsu|sgn-be-fr|sgn-be-nl|sgn-ch-de|art-lojban|cel-gaulish|no-bok|no-nyn|"
-    "zh-guoyu|zh-hakka|zh-min|zh-min-nan|zh-xiang"
-)
-LANGUAGE_TAG = re.compile(f"{_LANGTAG}|{_PRIVATE_USE}|{_GRANDFATHERED}", re.IGNORECASE | re.ASCII)
-
-
-def _language(value: str, book_file: Path, line: int, reporter: Reporter) -> str | None:
-    """The `language:` value when it is a well-formed BCP 47 tag; else an error, and None."""
-    if LANGUAGE_TAG.fullmatch(value):
-        return value
-    reporter.error(
-        f"book file: language: '{value}' is not a BCP 47 language tag; write e.g. en, en-GB, pt-BR",
-        book_file,
-        line,
-    )
-    return None
-
 
 # Stores' floor for the short side of a cover (Apple: 1400 px; KDP's ideal is 1600 x 2560).
 COVER_MIN_SHORT_SIDE = 1400

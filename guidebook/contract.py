@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from guidebook.diagnostics import Reporter
-from guidebook.model import Edition, Paper
+from guidebook.model import Edition, PrintSetup
 from guidebook.render.session import Session
 from guidebook.training import Person, Program
 from guidebook.writer import Staging
@@ -44,7 +44,7 @@ class Inputs:
 class RenderContext:
     edition: Edition
     inputs: Inputs
-    paper: Paper
+    setup: PrintSetup  # the book's trim, press preset, bleed, marks, PDF variant
     when: dt.datetime  # the build time (SOURCE_DATE_EPOCH when set)
     out_dir: Path
     staging: Staging  # `staging.path_for(final)`: where to write what goes to `final`

@@ -17,7 +17,10 @@ from typing import Literal
 from guidebook.logplan import LogPlan
 
 ChapterKind = Literal["exercise", "guide"]
-Paper = Literal["a4", "letter"]
+Paper = Literal["a4", "letter"]  # office paper: form sheets, session cards, handouts
+# The book's trim (page size): office sizes and print-on-demand trade sizes (render/trim.py).
+Trim = Literal["a4", "letter", "a5", "5.5x8.5", "6x9", "7x10", "8.5x11"]
+Press = Literal["kdp", "ingram", "none"]  # a print-on-demand preset: its margin rules
 Target = Literal["pdf", "epub", "html", "handout", "sheet", "card"]  # see targets.py
 SectionRole = Literal["quick", "steps", "tips", "mistakes", "faq", "related"]
 
@@ -38,11 +41,33 @@ class BookConfig:
     rights: str | None = None
     site_url: str | None = None
     chapter_url: str | None = None  # a chapter's web page, with {slug}: QR codes on sheets
-    paper: Paper = "a4"
+    paper: Trim = "a4"
+    press: Press = "none"
+    bleed: bool = False
+    crop_marks: bool = False
+    pdf_variant: str | None = None
     chapter_start: Literal["auto", "right", "any"] = "auto"
     output: str = "book"
     cover: Path | None = None
     path: Path | None = None  # the book file, when there is one
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """How the book's PDF is made: the trim, the press's margin rules, bleed and crop marks,
+    and a PDF variant (pdf/ua-1, pdf/x-...). From book.yml, overridden by the command line."""
+
+    trim: Trim = "a4"
+    press: Press = "none"
+    bleed: bool = False  # 0.125 in beyond the trim on the outer edges, art extended into it
+    crop_marks: bool = False
+    variant: str | None = None
+
+    @property
+    def paper(self) -> Paper:
+        """The office paper form sheets, cards and handouts print on: Letter for the inch
+        trims, else A4."""
+        return "a4" if self.trim in ("a4", "a5") else "letter"
 
 
 @dataclass(frozen=True)

@@ -440,7 +440,12 @@ def test_unclosed_front_matter_is_an_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("yaml_text", "message", "line"),
     [
-        ("paper: a5\n", "book file: paper: expected one of a4, letter, got str 'a5'", 1),
+        (
+            "paper: a3\n",
+            "book file: paper: expected one of a4, letter, a5, 5.5x8.5, 6x9, 7x10, 8.5x11, "
+            "got str 'a3'",
+            1,
+        ),
         (
             "title: T\ndate: soon\n",
             "book file: date: expected a date like 2026-11-21, got str 'soon'",

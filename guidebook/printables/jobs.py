@@ -24,7 +24,10 @@ def run_jobs(jobs: Sequence[Job], context: RenderContext, what: str) -> list[Out
     """Render `jobs` (PDFs of one kind, `what`: "sheets") into staging; one Output each."""
     context.staging.claim([job.output for job in jobs])
     batch = Batch(
-        tuple(jobs), layout_folders(context.edition.book), context.paper, context.inputs.workers
+        tuple(jobs),
+        layout_folders(context.edition.book),
+        context.setup.paper,
+        context.inputs.workers,
     )
     started = time.perf_counter()
     results = batch.run(context.staging.path_for, OutputCache.load(context.out_dir))

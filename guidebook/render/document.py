@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from guidebook.model import Asset, Edition, Paper
+from markupsafe import Markup
+
+from guidebook.model import Asset, Edition, PrintSetup
 from guidebook.render.context import BookView, book_view
 from guidebook.render.paper import for_paper
 from guidebook.render.resources import STYLESHEETS, static_assets, template_env
-from guidebook.render.session import PAPERS
+from guidebook.render.trim import Geometry, body_classes, geometry
 
 
 @dataclass(frozen=True)
@@ -17,10 +19,22 @@ class BookDocument:
     html: str
     view: BookView
     assets: dict[str, Asset]  # every file the document may load, by its relative URL
+    geometry: Geometry  # the page geometry its <style id="geometry"> holds
+
+    def regeometried(self, new: Geometry) -> BookDocument:
+        """The same document with another page geometry (a wider inside margin)."""
+        old = _style(self.geometry)
+        if self.html.count(old) != 1:  # a layout override that dropped or repeated it
+            return self
+        return replace(self, html=self.html.replace(old, _style(new)), geometry=new)
+
+
+def _style(geo: Geometry) -> str:
+    return f'<style id="geometry">{geo.css}</style>'
 
 
 def book_document(
-    edition: Edition, paper: Paper, when: dt.datetime, kind: str = "pdf"
+    edition: Edition, setup: PrintSetup, when: dt.datetime, kind: str = "pdf"
 ) -> BookDocument:
     """The book as one HTML document for `kind` (pdf or html), and the files it may load."""
     # Paper shows each external link's address (paper.py); the screen (html) needs none.
@@ -28,6 +42,7 @@ def book_document(
         edition, when.date(), (lambda doc: for_paper(doc.html)) if kind == "pdf" else None
     )
     cfg = edition.book.config
+    page = geometry(setup)
     html = (
         template_env(edition.book)
         .get_template("pdf/book.html.j2")
@@ -35,10 +50,11 @@ def book_document(
             book=view,
             created=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
             stylesheets=STYLESHEETS[kind],
-            paper=PAPERS[paper].css,
+            geometry=Markup(page.css),  # our own CSS, from numbers
+            trim_classes=body_classes(setup),
             chapter_start=cfg.chapter_start,
             part_pages=cfg.chapter_start == "right",
         )
     )
     assets = {a.name: a for a in (*static_assets(kind), *edition.assets)}
-    return BookDocument(html, view, assets)
+    return BookDocument(html, view, assets, page)

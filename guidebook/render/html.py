@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from guidebook.contract import Needs, Output, RenderContext, Renderer
-from guidebook.model import Edition, Paper
+from guidebook.model import Edition, PrintSetup
 from guidebook.render.document import book_document
 from guidebook.render.epub import chapter_count
 from guidebook.writer import MARKER, MARKER_TEXT
@@ -19,14 +19,14 @@ class HtmlTarget(Renderer):
     def render(self, context: RenderContext) -> list[Output]:
         final = context.out_dir / context.edition.book.config.output
         (folder,) = context.staging.claim([final], folder=True)
-        count = render_html(context.edition, folder, context.paper, context.when)
+        count = render_html(context.edition, folder, context.setup, context.when)
         (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # the next build may replace it
         return [Output(final, chapter_count(count))]
 
 
-def render_html(edition: Edition, folder: Path, paper: Paper, when: dt.datetime) -> int:
+def render_html(edition: Edition, folder: Path, setup: PrintSetup, when: dt.datetime) -> int:
     """Write folder/index.html and its assets; return the number of chapters."""
-    doc = book_document(edition, paper, when, kind="html")
+    doc = book_document(edition, setup, when, kind="html")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "index.html").write_text(doc.html, encoding="utf-8")
     for name, asset in doc.assets.items():

@@ -1,10 +1,15 @@
 """PDF target: the book document laid out by WeasyPrint in the build's session.
 
 After layout, the figure pass (`holes.py`) moves or shrinks the figure blocks that left a
-hole and lays the book out again; everything below is read from that final layout. We know
-on which page the main matter starts; a finisher writes /PageLabels so that viewers show
-roman numbers for the front matter and arabic from chapter one, matching the printed folios
-(WeasyPrint does not write page labels itself).
+hole and lays the book out again; everything below is read from that final layout. With a
+print-on-demand preset the inside margin depends on the page count (`trim.py`): when the
+count lands in another band than the margin assumed, the book is laid out again with the
+band's margin, until the two agree.
+
+We know on which page the main matter starts; a finisher writes /PageLabels so that viewers
+show roman numbers for the front matter and arabic from chapter one, matching the printed
+folios (WeasyPrint does not write page labels itself), and sets each page's BleedBox to the
+real bleed (`trim.py` says why WeasyPrint's is not).
 """
 
 from __future__ import annotations
@@ -18,10 +23,14 @@ import pydyf
 
 from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.diagnostics import Reporter
-from guidebook.model import Edition, Paper
+from guidebook.model import Edition, PrintSetup
 from guidebook.render.document import book_document
 from guidebook.render.holes import Settled, settle
-from guidebook.render.session import PAPERS, Session, captured
+from guidebook.render.session import Session, captured
+from guidebook.render.trim import BLEED_MM, INCH, KDP_PAGES, TRIMS, geometry
+
+PT_PER_MM = 72 / INCH
+MAX_MARGIN_LAYOUTS = 4  # the bands a page count can climb through before we settle
 
 
 class PdfTarget(Renderer):
@@ -32,9 +41,9 @@ class PdfTarget(Renderer):
         final = context.out_dir / f"{context.edition.book.config.output}.pdf"
         (path,) = context.staging.claim([final])
         result = render_pdf(
-            context.edition, path, context.paper, context.when, context.reporter, context.session
+            context.edition, path, context.setup, context.when, context.reporter, context.session
         )
-        return [Output(final, f"{result.pages} pages, {PAPERS[context.paper].css}")]
+        return [Output(final, describe(context.setup, result))]
 
 
 @dataclass(frozen=True)
@@ -43,34 +52,68 @@ class PdfResult:
     chapter_pages: dict[str, int]  # slug -> 0-based page index where the chapter starts
     front_pages: int
     figures: Settled  # what the figure pass did
+    inside: float = 0.0  # the inside margin the pages have, mm
+
+
+def describe(setup: PrintSetup, result: PdfResult) -> str:
+    """The summary line: '212 pages, 6 × 9 in, inside margin 19.2 mm (kdp), bleed'."""
+    parts = [f"{result.pages} pages", TRIMS[setup.trim].label]
+    if setup.press != "none":
+        parts.append(f"inside margin {result.inside:g} mm ({setup.press})")
+    parts += ["bleed"] * setup.bleed + ["crop marks"] * setup.crop_marks
+    parts += [setup.variant.upper().replace("PDF/", "PDF/")] if setup.variant else []
+    return ", ".join(parts)
 
 
 def render_pdf(
     edition: Edition,
     path: Path,
-    paper: Paper,
+    setup: PrintSetup,
     when: dt.datetime,
     reporter: Reporter,
     session: Session | None = None,
 ) -> PdfResult:
     """Write the book's PDF to `path`; WeasyPrint's warnings become the reporter's."""
     session = session or Session()
-    doc = book_document(edition, paper, when)
+    doc = book_document(edition, setup, when)
     with captured(reporter.warning, doc.assets):
-        draft = session.draft(doc.html, doc.assets)
-        document, settled = settle(draft)
+        for _ in range(MAX_MARGIN_LAYOUTS):
+            draft = session.draft(doc.html, doc.assets)
+            document, settled = settle(draft)
+            wanted = geometry(setup, len(document.pages))
+            if wanted.inside <= doc.geometry.inside:
+                break  # a margin never shrinks back: the count could swing between two bands
+            doc = doc.regeometried(wanted)
         starts = _anchor_pages(
             document, {ch.anchor for ch in doc.view.chapters} | {doc.view.first_main_id}
         )
         front = starts.get(doc.view.first_main_id, 0)
-        document.write_pdf(path, finisher=_page_labels(front))
+        document.write_pdf(path, finisher=_finish(front, setup))
     for url in dict.fromkeys(draft.fetcher.refused):
         reporter.warning(
             f"the PDF renderer was refused '{url}' (only the book's own files may be loaded)"
         )
     pages = len(document.pages)
+    _press_checks(setup, pages, reporter)
     chapters = {ch.slug: starts[ch.anchor] for ch in doc.view.chapters if ch.anchor in starts}
-    return PdfResult(pages, chapters, front, settled)
+    return PdfResult(pages, chapters, front, settled, doc.geometry.inside)
+
+
+def _press_checks(setup: PrintSetup, pages: int, reporter: Reporter) -> None:
+    """What a print-on-demand service would refuse, said before the upload does."""
+    if setup.press == "none":
+        return
+    least, most = KDP_PAGES
+    if setup.press == "kdp" and not least <= pages <= most:
+        reporter.warning(
+            f"the PDF has {pages} pages; KDP prints paperbacks of {least} to {most} pages "
+            "(split the book, or choose another trim)"
+        )
+    if setup.crop_marks:
+        reporter.warning(
+            f"crop marks are on, and {setup.press.upper()} refuses interiors with marks; "
+            "leave out --crop-marks (or crop_marks) for the upload"
+        )
 
 
 def _anchor_pages(document: Any, wanted: set[str]) -> dict[str, int]:
@@ -82,12 +125,31 @@ def _anchor_pages(document: Any, wanted: set[str]) -> dict[str, int]:
     return found
 
 
-def _page_labels(front_pages: int) -> Any:
-    def finish(_document: Any, pdf: Any) -> None:
+def _finish(front_pages: int, setup: PrintSetup) -> Any:
+    def finish(document: Any, pdf: Any) -> None:
         nums = pydyf.Array()
         if front_pages:
             nums.extend([0, pydyf.Dictionary({"S": "/r"})])
         nums.extend([front_pages, pydyf.Dictionary({"S": "/D"})])
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+        if setup.bleed or setup.crop_marks:
+            _bleed_boxes(document, pdf, BLEED_MM * PT_PER_MM if setup.bleed else 0.0)
 
     return finish
+
+
+def _bleed_boxes(document: Any, pdf: Any, bleed: float) -> None:
+    """Each page's BleedBox: its TrimBox grown by `bleed` points at the top, the bottom and
+    the outer edge (a right-hand page's page box has less bleed at its left: the spine)."""
+    pages = [obj for obj in pdf.objects if isinstance(obj, dict) and obj.get("Type") == "/Page"]
+    for laid, page in zip(document.pages, pages, strict=True):
+        left, top, right, bottom = (float(v) for v in page["TrimBox"])
+        recto = laid.bleed["left"] <= laid.bleed["right"]
+        page["BleedBox"] = pydyf.Array(
+            [
+                left - (0 if recto else bleed),
+                top - bleed,
+                right + (bleed if recto else 0),
+                bottom + bleed,
+            ]
+        )
