@@ -46,14 +46,16 @@ class Settled:
     layouts: int = 0
 
 
-def settle(draft: Draft, max_layouts: int | None = None) -> tuple[Any, Settled]:
-    """Lay out `draft`, fill its figure holes and lay out again (at most `max_layouts` times,
-    default `MAX_LAYOUTS`; 1 is the layout without the pass); the final layout and what was
-    done."""
+def settle(
+    draft: Draft, max_layouts: int | None = None, first: Any = None
+) -> tuple[Any, Settled]:
+    """Lay out `draft` (or take `first`, its layout already made), fill its figure holes and
+    lay out again (at most `max_layouts` times, default `MAX_LAYOUTS`; 1 is the layout without
+    the pass); the final layout and what was done."""
     max_layouts = max_layouts or MAX_LAYOUTS
     done = Settled()
     edited: set[int] = set()
-    document = draft.layout()
+    document = first if first is not None else draft.layout()
     while True:
         done.layouts += 1
         holes = find_holes(document)

@@ -24,9 +24,9 @@ import pydyf
 from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.diagnostics import Reporter
 from guidebook.model import Edition, PrintSetup
-from guidebook.render.document import book_document
+from guidebook.render.document import BookDocument, book_document
 from guidebook.render.holes import Settled, settle
-from guidebook.render.session import Session, captured
+from guidebook.render.session import Draft, Session, captured
 from guidebook.render.trim import BLEED_MM, INCH, KDP_PAGES, TRIMS, geometry
 
 PT_PER_MM = 72 / INCH
@@ -59,7 +59,7 @@ def describe(setup: PrintSetup, result: PdfResult) -> str:
     """The summary line: '212 pages, 6 × 9 in, inside margin 19.2 mm (kdp), bleed'."""
     parts = [f"{result.pages} pages", TRIMS[setup.trim].label]
     if setup.press != "none":
-        parts.append(f"inside margin {result.inside:g} mm ({setup.press})")
+        parts.append(f"inside margin {result.inside:.1f} mm ({setup.press})")
     parts += ["bleed"] * setup.bleed + ["crop marks"] * setup.crop_marks
     parts += [setup.variant.upper().replace("PDF/", "PDF/")] if setup.variant else []
     return ", ".join(parts)
@@ -77,13 +77,7 @@ def render_pdf(
     session = session or Session()
     doc = book_document(edition, setup, when)
     with captured(reporter.warning, doc.assets):
-        for _ in range(MAX_MARGIN_LAYOUTS):
-            draft = session.draft(doc.html, doc.assets)
-            document, settled = settle(draft)
-            wanted = geometry(setup, len(document.pages))
-            if wanted.inside <= doc.geometry.inside:
-                break  # a margin never shrinks back: the count could swing between two bands
-            doc = doc.regeometried(wanted)
+        doc, draft, document, settled = _lay_out(session, doc, setup)
         starts = _anchor_pages(
             document, {ch.anchor for ch in doc.view.chapters} | {doc.view.first_main_id}
         )
@@ -97,6 +91,28 @@ def render_pdf(
     _press_checks(setup, pages, reporter)
     chapters = {ch.slug: starts[ch.anchor] for ch in doc.view.chapters if ch.anchor in starts}
     return PdfResult(pages, chapters, front, settled, doc.geometry.inside)
+
+
+def _lay_out(
+    session: Session, doc: BookDocument, setup: PrintSetup
+) -> tuple[BookDocument, Draft, Any, Settled]:
+    """The book laid out with the inside margin its page count asks for. The margin is chosen
+    from a first layout's count, before the figure pass (which moves the count by a page or
+    two), and checked again after it. A margin only grows: the count could otherwise swing
+    between two bands."""
+    for tries in range(MAX_MARGIN_LAYOUTS + 1):
+        draft = session.draft(doc.html, doc.assets)
+        document, settled = draft.layout(), None
+        while True:
+            wanted = geometry(setup, len(document.pages))
+            wider = doc.regeometried(wanted) if wanted.inside > doc.geometry.inside else doc
+            if wider is not doc and tries < MAX_MARGIN_LAYOUTS:
+                doc = wider
+                break  # lay out again with the wider margin
+            if settled is not None:
+                return doc, draft, document, settled
+            document, settled = settle(draft, first=document)
+    raise AssertionError("unreachable: the last try returns")
 
 
 def _press_checks(setup: PrintSetup, pages: int, reporter: Reporter) -> None:

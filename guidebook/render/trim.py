@@ -58,10 +58,10 @@ TRIMS: dict[Trim, Design] = {
     "a4": Design("A4", 210, 297, 10.5, 20, 22, 22, 18, 52, 34),
     "letter": Design("Letter", 215.9, 279.4, 10.5, 20, 22, 22, 18, 52, 34),
     "8.5x11": Design("8.5 × 11 in", 215.9, 279.4, 10.5, 20, 22, 22, 18, 52, 34),
-    "7x10": Design("7 × 10 in", 177.8, 254, 10, 18, 20, 17, 14, 44, 30),
-    "6x9": Design("6 × 9 in", 152.4, 228.6, 10, 17, 19, 16, 14, 0, 28),
-    "a5": Design("A5", 148, 210, 9.5, 16, 18, 16, 14, 0, 26),
-    "5.5x8.5": Design("5.5 × 8.5 in", 139.7, 215.9, 9.5, 16, 18, 15, 13, 0, 26),
+    "7x10": Design("7 × 10 in", 177.8, 254, 10, 20, 21, 17, 14, 44, 30),
+    "6x9": Design("6 × 9 in", 152.4, 228.6, 10, 20, 20, 16, 14, 0, 28),
+    "a5": Design("A5", 148, 210, 9.5, 20, 20, 16, 14, 0, 26),
+    "5.5x8.5": Design("5.5 × 8.5 in", 139.7, 215.9, 9.5, 20, 20, 15, 13, 0, 26),
 }
 
 # Inside-margin minimums by page count (KDP's table, inches); Ingram asks 0.5 in at least.
@@ -165,4 +165,4 @@ def body_classes(setup: PrintSetup) -> str:
 
 
 def _mm(value: float) -> str:
-    return f"{value:.2f}mm".replace(".00mm", "mm")
+    return f"{value:.3f}".rstrip("0").rstrip(".") + "mm"
