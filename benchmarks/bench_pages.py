@@ -34,7 +34,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
 from photobook import MANIFEST, generate  # noqa: E402
+
+from guidebook.render.trim import TRIMS  # noqa: E402
 
 INK = 235  # a grey value below this is ink (paper is 255; the lightest photo backdrops ~150)
 RASTER_DPI = 30
@@ -309,6 +312,7 @@ def main() -> int:
     parser.add_argument(
         "--chapter-start", choices=("right", "any"), help="generated book.yml's chapter_start"
     )
+    parser.add_argument("--paper", default="a4", help="the book's trim (a4, 6x9, ...)")
     parser.add_argument("--content", type=Path, help="measure this content folder instead")
     parser.add_argument("--book", type=Path, help="its book file (default: CONTENT/book.yml)")
     parser.add_argument("--handouts", type=int, default=8, help="chapters to build handouts of")
@@ -338,13 +342,15 @@ def main() -> int:
         tmp = Path(tmp)
         out = args.keep.resolve() if args.keep else tmp / "book"
         base = [python, "make_book.py", "build", "--content", str(content), "--book", str(book)]
-        wall, code, stderr = run([*base, "--out", str(out), "--targets", "pdf,epub"], tmp / "b.log")
+        book_cmd = [*base, "--out", str(out), "--targets", "pdf,epub", "--paper", args.paper]
+        wall, code, stderr = run(book_cmd, tmp / "b.log")
         if code != 0:
             print((tmp / "b.log").read_text(), file=sys.stderr)
             return 1
         done = re.search(r"^done:.*?(\d+) warnings?", stderr, re.MULTILINE)
         pdf, epub = out / "book.pdf", out / "book.epub"
-        pdf_margins = page_margins(ROOT / "assets" / "css" / "pdf.css")
+        design = TRIMS[args.paper]
+        pdf_margins = (design.top, design.bottom)  # the trim's (render/trim.py)
         pages = ink_rows(pdf, pdf_margins, tmp)
         starts = outline_starts(pdf)
         result = analyse(pages, starts, kinds)

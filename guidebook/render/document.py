@@ -11,7 +11,7 @@ from guidebook.model import Asset, Edition, PrintSetup
 from guidebook.render.context import BookView, book_view
 from guidebook.render.paper import for_paper
 from guidebook.render.resources import STYLESHEETS, static_assets, template_env
-from guidebook.render.trim import Geometry, body_classes, geometry
+from guidebook.render.trim import Geometry, body_classes, geometry, page_size
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ def book_document(
             created=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
             stylesheets=STYLESHEETS[kind],
             geometry=Markup(page.css),  # our own CSS, from numbers
+            paper=page_size(setup),  # "152.4mm 228.6mm": for overrides written before trims
             trim_classes=body_classes(setup),
             chapter_start=cfg.chapter_start,
             part_pages=cfg.chapter_start == "right",

@@ -139,7 +139,7 @@ def geometry(setup: PrintSetup, pages: int | None = None) -> Geometry:
     root = "".join(f"{name}: {value}; " for name, value in props.items())
     # Bleed at the top, the bottom and the outer edge; marks need room on every side.
     edge, spine = _mm(bleed + marks), _mm(marks)
-    page = f"size: {_mm(design.width)} {_mm(design.height)};"
+    page = f"size: {page_size(setup)};"
     if setup.bleed or setup.crop_marks:
         page += f" bleed-top: {edge}; bleed-bottom: {edge};"
     if setup.crop_marks:
@@ -151,6 +151,12 @@ def geometry(setup: PrintSetup, pages: int | None = None) -> Geometry:
             f"@page :left {{ bleed-left: {edge}; bleed-right: {spine}; }}\n"
         )
     return Geometry(inside, css)
+
+
+def page_size(setup: PrintSetup) -> str:
+    """The trim as a CSS page size: '152.4mm 228.6mm'."""
+    design = TRIMS[setup.trim]
+    return f"{_mm(design.width)} {_mm(design.height)}"
 
 
 def body_classes(setup: PrintSetup) -> str:
