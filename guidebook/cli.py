@@ -92,6 +92,11 @@ def _build(args: argparse.Namespace, reporter: Reporter, progress: Progress, w: 
     ):
         if given and not set(users) & set(targets):
             raise UsageError(f"{option}: only the {' and '.join(users)} targets {what}")
+    if "cover" in targets and "pdf" not in targets:
+        raise UsageError(
+            "the cover target needs the pdf target in the same build (the spine is as wide as "
+            "the interior is thick): add pdf to --targets"
+        )
     if "card" in targets and not args.program:
         raise UsageError("the card target needs a program: add --program FILE")
     return _write(_request(args, targets), reporter, progress, w)

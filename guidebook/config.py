@@ -91,6 +91,13 @@ BOOK_FIELDS: tuple[Field, ...] = (
         choices=PDF_VARIANTS,
     ),
     Field(
+        "paper_stock",
+        "choice",
+        "The interior's paper, white or cream: how thick the print cover's spine is "
+        "(cover target).",
+        choices=("white", "cream"),
+    ),
+    Field(
         "chapter_start",
         "choice",
         "auto: an exercise opens on the next page and a guide on a right-hand page, and a "

@@ -21,7 +21,7 @@ Paper = Literal["a4", "letter"]  # office paper: form sheets, session cards, han
 # The book's trim (page size): office sizes and print-on-demand trade sizes (render/trim.py).
 Trim = Literal["a4", "letter", "a5", "5.5x8.5", "6x9", "7x10", "8.5x11"]
 Press = Literal["kdp", "ingram", "none"]  # a print-on-demand preset: its margin rules
-Target = Literal["pdf", "epub", "html", "handout", "sheet", "card"]  # see targets.py
+Target = Literal["pdf", "epub", "html", "cover", "handout", "sheet", "card"]  # see targets.py
 SectionRole = Literal["quick", "steps", "tips", "mistakes", "faq", "related"]
 
 
@@ -46,6 +46,7 @@ class BookConfig:
     bleed: bool = False
     crop_marks: bool = False
     pdf_variant: str | None = None
+    paper_stock: Literal["white", "cream"] = "white"  # the print cover's spine width
     chapter_start: Literal["auto", "right", "any"] = "auto"
     output: str = "book"
     cover: Path | None = None

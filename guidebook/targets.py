@@ -18,11 +18,13 @@ from guidebook.printables.sheet import SheetTarget
 from guidebook.render.epub import EpubTarget
 from guidebook.render.html import HtmlTarget
 from guidebook.render.pdf import PdfTarget
+from guidebook.render.printcover import CoverTarget
 
 REGISTRY: dict[Target, Renderer] = {
     "epub": EpubTarget(),
     "html": HtmlTarget(),
     "pdf": PdfTarget(),
+    "cover": CoverTarget(),  # after pdf: its spine is as wide as the interior is thick
     "handout": HandoutTarget(),
     "sheet": SheetTarget(),
     "card": CardTarget(),

@@ -26,7 +26,7 @@ PROGRAM = REPO / "programs" / "beginner-block.yml"
 
 
 def test_the_registry_names_every_target_once() -> None:
-    assert list(targets.REGISTRY) == ["epub", "html", "pdf", "handout", "sheet", "card"]
+    assert list(targets.REGISTRY) == ["epub", "html", "pdf", "cover", "handout", "sheet", "card"]
     for name, target in targets.REGISTRY.items():
         assert target.name == name
         assert isinstance(target.needs, Needs)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
-from conftest import copy_book, run_cli, warning_lines
+from conftest import REPO, copy_book, run_cli, warning_lines
 from pypdf import PdfReader
 
 from guidebook.build import BuildRequest, build
@@ -237,3 +237,22 @@ def test_the_book_file_sets_the_print_production(tmp_path: Path) -> None:
     assert "5.5 × 8.5 in, inside margin" in stdout and "(kdp), bleed" in stdout
     media = PdfReader(root / "out" / "book.pdf").pages[0].mediabox
     assert round(float(media.width), 1) == round(5.5 * 72 + 9, 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", TRIM_NAMES)
+def test_the_sample_book_builds_at_every_trim_with_bleed(tmp_path: Path, name: Trim) -> None:
+    """The sample, not a fixture: no warning, and every page the trim plus the bleed."""
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli(
+        "build", "--format", "pdf", "--paper", name, "--bleed", "--out", out, cwd=REPO
+    )
+    assert code == 0, stderr
+    assert "0 warnings" in stderr and f"pages, {TRIMS[name].label}, bleed" in stdout
+    reader = PdfReader(out / "book.pdf")
+    width, height = TRIMS[name].width * PT, TRIMS[name].height * PT
+    for page in reader.pages:
+        trimbox = [round(float(v), 1) for v in page.trimbox]
+        assert trimbox == [0, 0, round(width, 1), round(height, 1)]
+        assert float(page.mediabox.width) == pytest.approx(width + 9, abs=0.05)
+        assert float(page.mediabox.height) == pytest.approx(height + 18, abs=0.05)

@@ -46,9 +46,7 @@ class Settled:
     layouts: int = 0
 
 
-def settle(
-    draft: Draft, max_layouts: int | None = None, first: Any = None
-) -> tuple[Any, Settled]:
+def settle(draft: Draft, max_layouts: int | None = None, first: Any = None) -> tuple[Any, Settled]:
     """Lay out `draft` (or take `first`, its layout already made), fill its figure holes and
     lay out again (at most `max_layouts` times, default `MAX_LAYOUTS`; 1 is the layout without
     the pass); the final layout and what was done."""

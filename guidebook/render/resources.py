@@ -66,6 +66,7 @@ STYLESHEETS = {
     "epub": ("css/base.css", "css/epub.css"),
     "handout": ("css/base.css", "css/pdf.css", "css/handout.css"),
     "printables": ("css/printables.css",),  # form sheets and session cards
+    "cover": ("css/cover.css",),  # the print cover
 }
 
 FONT_MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf"}

@@ -114,31 +114,31 @@ def geometry(setup: PrintSetup, pages: int | None = None) -> Geometry:
     area_height = design.height - design.top - design.bottom
     s = design.scale
     props = {
-        "--page-width": _mm(design.width),
-        "--page-height": _mm(design.height),
-        "--top": _mm(design.top),
-        "--bottom": _mm(design.bottom),
-        "--inside": _mm(inside),
-        "--outside": _mm(outside),
-        "--bleed": _mm(bleed),
-        "--side": _mm(design.side),
-        "--meta-width": _mm(max(design.side - 6, 0)),
-        "--text-width": _mm(text),
-        "--area-height": _mm(area_height),
+        "--page-width": mm(design.width),
+        "--page-height": mm(design.height),
+        "--top": mm(design.top),
+        "--bottom": mm(design.bottom),
+        "--inside": mm(inside),
+        "--outside": mm(outside),
+        "--bleed": mm(bleed),
+        "--side": mm(design.side),
+        "--meta-width": mm(max(design.side - 6, 0)),
+        "--text-width": mm(text),
+        "--area-height": mm(area_height),
         "--font-size": f"{design.font_pt}pt",
         "--title-size": f"{design.title_pt}pt",
-        "--title-drop": _mm(55 * s),
-        "--part-drop": _mm(60 * s),
-        "--figure-1": _mm(110 * s),
-        "--figure-2": _mm(90 * s),
-        "--figure-n": _mm(65 * s),
-        "--author-gap": _mm(30 * s),
-        "--publisher-gap": _mm(70 * s),
-        "--contents-right": _mm(min(40, text * 0.34)),
+        "--title-drop": mm(55 * s),
+        "--part-drop": mm(60 * s),
+        "--figure-1": mm(110 * s),
+        "--figure-2": mm(90 * s),
+        "--figure-n": mm(65 * s),
+        "--author-gap": mm(30 * s),
+        "--publisher-gap": mm(70 * s),
+        "--contents-right": mm(min(40, text * 0.34)),
     }
     root = "".join(f"{name}: {value}; " for name, value in props.items())
     # Bleed at the top, the bottom and the outer edge; marks need room on every side.
-    edge, spine = _mm(bleed + marks), _mm(marks)
+    edge, spine = mm(bleed + marks), mm(marks)
     page = f"size: {page_size(setup)};"
     if setup.bleed or setup.crop_marks:
         page += f" bleed-top: {edge}; bleed-bottom: {edge};"
@@ -156,7 +156,7 @@ def geometry(setup: PrintSetup, pages: int | None = None) -> Geometry:
 def page_size(setup: PrintSetup) -> str:
     """The trim as a CSS page size: '152.4mm 228.6mm'."""
     design = TRIMS[setup.trim]
-    return f"{_mm(design.width)} {_mm(design.height)}"
+    return f"{mm(design.width)} {mm(design.height)}"
 
 
 def body_classes(setup: PrintSetup) -> str:
@@ -170,5 +170,6 @@ def body_classes(setup: PrintSetup) -> str:
     return " ".join(classes)
 
 
-def _mm(value: float) -> str:
+def mm(value: float) -> str:
+    """A length for CSS: '152.4mm'."""
     return f"{value:.3f}".rstrip("0").rstrip(".") + "mm"
