@@ -61,7 +61,7 @@ def describe(setup: PrintSetup, result: PdfResult) -> str:
     if setup.press != "none":
         parts.append(f"inside margin {result.inside:.1f} mm ({setup.press})")
     parts += ["bleed"] * setup.bleed + ["crop marks"] * setup.crop_marks
-    parts += [setup.variant.upper().replace("PDF/", "PDF/")] if setup.variant else []
+    parts += [setup.variant.upper()] if setup.variant else []
     return ", ".join(parts)
 
 
