@@ -21,7 +21,9 @@ from guidebook.schema import Field, build, parse_yaml_mapping, validate
 from guidebook.text import MAX_IMAGE_BYTES, MAX_TEXT_BYTES, read_regular, remove_disallowed
 
 BOOK_FILE_NAMES = ("book.yml", "book.yaml")
-PDF_VARIANTS = ("pdf/ua-1", "pdf/x-1a", "pdf/x-3", "pdf/x-4")
+# PDF/X-4 only among the PDF/X family: X-1a and X-3 forbid the transparency and (X-1a) the
+# colour-managed RGB photos a book has; every printer that takes PDF/X takes X-4.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/x-4")
 
 BOOK_FIELDS: tuple[Field, ...] = (
     Field(
@@ -86,8 +88,8 @@ BOOK_FIELDS: tuple[Field, ...] = (
     Field(
         "pdf_variant",
         "choice",
-        "PDF standard to follow: pdf/ua-1 (tagged, accessible), pdf/x-1a, pdf/x-3 or pdf/x-4 "
-        "(for printers who ask for PDF/X; --pdf-variant).",
+        "PDF standard to follow: pdf/ua-1 (tagged, accessible) or pdf/x-4 (CMYK with an "
+        "output intent, for printers who ask for PDF/X; --pdf-variant).",
         choices=PDF_VARIANTS,
     ),
     Field(

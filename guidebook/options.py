@@ -92,5 +92,5 @@ def print_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--pdf-variant",
         choices=PDF_VARIANTS,
-        help="PDF standard: pdf/ua-1 (tagged, accessible) or PDF/X for printers who ask",
+        help="PDF standard: pdf/ua-1 (tagged, accessible) or pdf/x-4 (CMYK) for printers who ask",
     )

@@ -65,6 +65,14 @@ def run_cli(*args: object, cwd: Path | None = None) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def build_pdf(root: Path, *options: object) -> tuple[Path, str]:
+    """Build only the PDF of the book in `root` into root/out with extra command-line
+    `options`; return the PDF and what the build printed on stderr."""
+    code, _, err = run_cli("build", "--targets", "pdf", "--out", root / "out", *options, cwd=root)
+    assert code == 0, err
+    return root / "out" / "book.pdf", err
+
+
 def renderer_warnings(stderr: str) -> list[str]:
     """WeasyPrint problems our code turned into Reporter warnings (its logger is muted then)."""
     return [line for line in stderr.splitlines() if "PDF renderer:" in line]

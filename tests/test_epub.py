@@ -289,13 +289,13 @@ def test_cross_chapter_links_take_the_epub_form(seedlike_build: Built) -> None:
     assert hrefs["Warm-Up Basics"] == "guide-warm-up-basics.xhtml"
 
 
-def test_metadata_box_is_a_definition_list(seedlike_build: Built) -> None:
+def test_metadata_box_is_a_table_of_row_headers(seedlike_build: Built) -> None:
+    """Labels are row headers (`<th scope="row">`): a screen reader says each value's label."""
     pkg = package(seedlike_build.epub)
     doc = pkg.xhtml[chapter_file(pkg, "kettlebell-swing")]
-    rows = [
-        (div.findtext("x:dt", namespaces=NS), div.findtext("x:dd", namespaces=NS))
-        for div in doc.iterfind(".//x:dl[@class='meta']/x:div", NS)
-    ]
+    trs = list(doc.iterfind(".//x:div[@class='meta']/x:table//x:tr", NS))
+    assert all(tr.find("x:th", NS).get("scope") == "row" for tr in trs)
+    rows = [(tr.findtext("x:th", namespaces=NS), tr.findtext("x:td", namespaces=NS)) for tr in trs]
     assert rows == [
         ("Body part", "Legs"),
         ("Target", "Glutes"),

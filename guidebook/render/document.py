@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from markupsafe import Markup
 
 from guidebook.model import Asset, Edition, PrintSetup
+from guidebook.render.cmyk import is_pdfx, pdfx_assets
 from guidebook.render.context import BookView, book_view
 from guidebook.render.paper import for_paper
 from guidebook.render.resources import STYLESHEETS, static_assets, template_env
@@ -58,4 +59,6 @@ def book_document(
         )
     )
     assets = {a.name: a for a in (*static_assets(kind), *edition.assets)}
+    if kind == "pdf" and is_pdfx(setup):
+        assets = pdfx_assets(assets, STYLESHEETS[kind])
     return BookDocument(html, view, assets, page)

@@ -24,9 +24,11 @@ import pydyf
 from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.diagnostics import Reporter
 from guidebook.model import Edition, PrintSetup
+from guidebook.render.cmyk import colour_manage, is_pdfx
 from guidebook.render.document import BookDocument, book_document
 from guidebook.render.holes import Settled, settle
 from guidebook.render.session import Draft, Session, captured
+from guidebook.render.tagged import complete_structure
 from guidebook.render.trim import BLEED_MM, INCH, KDP_PAGES, TRIMS, geometry
 
 PT_PER_MM = 72 / INCH
@@ -82,7 +84,8 @@ def render_pdf(
             document, {ch.anchor for ch in doc.view.chapters} | {doc.view.first_main_id}
         )
         front = starts.get(doc.view.first_main_id, 0)
-        document.write_pdf(path, finisher=_finish(front, setup))
+        identity = f"{edition.book.config.title}|{when.isoformat()}"
+        document.write_pdf(path, finisher=_finish(front, setup, identity), **pdf_options(setup))
     for url in dict.fromkeys(draft.fetcher.refused):
         reporter.warning(
             f"the PDF renderer was refused '{url}' (only the book's own files may be loaded)"
@@ -101,7 +104,7 @@ def _lay_out(
     two), and checked again after it. A margin only grows: the count could otherwise swing
     between two bands."""
     for tries in range(MAX_MARGIN_LAYOUTS + 1):
-        draft = session.draft(doc.html, doc.assets)
+        draft = session.draft(doc.html, doc.assets, options=pdf_options(setup))
         document, settled = draft.layout(), None
         while True:
             wanted = geometry(setup, len(document.pages))
@@ -113,6 +116,12 @@ def _lay_out(
                 return doc, draft, document, settled
             document, settled = settle(draft, first=document)
     raise AssertionError("unreachable: the last try returns")
+
+
+def pdf_options(setup: PrintSetup) -> dict[str, Any]:
+    """WeasyPrint's options for the book's PDF: the variant, when one is asked for, brings its
+    own (PDF/UA-1: PDF 1.7 and a structure tree; PDF/X: an output intent)."""
+    return {"pdf_variant": setup.variant} if setup.variant else {}
 
 
 def _press_checks(setup: PrintSetup, pages: int, reporter: Reporter) -> None:
@@ -141,13 +150,16 @@ def _anchor_pages(document: Any, wanted: set[str]) -> dict[str, int]:
     return found
 
 
-def _finish(front_pages: int, setup: PrintSetup) -> Any:
+def _finish(front_pages: int, setup: PrintSetup, identity: str) -> Any:
     def finish(document: Any, pdf: Any) -> None:
         nums = pydyf.Array()
         if front_pages:
             nums.extend([0, pydyf.Dictionary({"S": "/r"})])
         nums.extend([front_pages, pydyf.Dictionary({"S": "/D"})])
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+        complete_structure(pdf)
+        if is_pdfx(setup):
+            colour_manage(pdf, identity)
         if setup.bleed or setup.crop_marks:
             _bleed_boxes(document, pdf, BLEED_MM * PT_PER_MM if setup.bleed else 0.0)
 

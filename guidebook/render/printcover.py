@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 from pypdf import PdfReader
@@ -30,8 +31,9 @@ from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.diagnostics import Reporter
 from guidebook.imagefile import inspect_image
 from guidebook.model import Asset, Edition, PrintSetup
+from guidebook.render.cmyk import colour_manage, is_pdfx, pdfx_assets
 from guidebook.render.context import book_view
-from guidebook.render.resources import static_assets, template_env
+from guidebook.render.resources import STYLESHEETS, static_assets, template_env
 from guidebook.render.session import Session, captured
 from guidebook.render.trim import BLEED_MM, INCH, TRIMS, mm
 
@@ -143,14 +145,22 @@ def render_cover(
         .get_template("pdf/cover.html.j2")
         .render(
             book=book_view(edition, when.date(), None),
+            created=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
             geometry=Markup(geometry),  # our own CSS, from numbers
             spine_pt=spine_pt,
             front_image=front,
         )
     )
+    options: dict[str, Any] = {}
+    finisher = None
+    if is_pdfx(setup):  # a printer who wants the interior as PDF/X wants the cover so too
+        assets = pdfx_assets(assets, STYLESHEETS["cover"])
+        options = {"pdf_variant": setup.variant}
+        identity = f"{config.title}|cover|{when.isoformat()}"
+        finisher = lambda _document, pdf: colour_manage(pdf, identity)  # noqa: E731
     with captured(reporter.warning, assets):
-        document, _fetcher = session.layout(html, assets)
-        document.write_pdf(path)
+        document = session.draft(html, assets, options=options).layout()
+        document.write_pdf(path, finisher=finisher, **options)
     return sheet
 
 

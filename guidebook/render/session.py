@@ -83,15 +83,23 @@ class Session:
         draft = self.draft(html, assets, kind)
         return draft.layout(), draft.fetcher
 
-    def draft(self, html: str, assets: Mapping[str, Asset], kind: str | None = None) -> Draft:
-        """`html` parsed, ready to be laid out (and edited and laid out again). A sheet's or
+    def draft(
+        self,
+        html: str,
+        assets: Mapping[str, Asset],
+        kind: str | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> Draft:
+        """`html` parsed, ready to be laid out (and edited and laid out again) with WeasyPrint's
+        `options` (a PDF variant lays out tagged boxes, so it is given here too). A sheet's or
         card's layout that is well-formed XHTML is read by the C XML parser (`_xhtml`), several
         times faster than WeasyPrint's HTML5 parser; anything else by WeasyPrint."""
         fetcher = SandboxFetcher(assets)
         parsed = _xhtml(html, fetcher) if kind == "printables" else None
         if parsed is None:
             parsed = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-        return Draft(parsed, fetcher, self.stylesheets(kind) if kind else None, self.fonts)
+        stylesheets = self.stylesheets(kind) if kind else None
+        return Draft(parsed, fetcher, stylesheets, self.fonts, dict(options or {}))
 
 
 _DOCTYPE = re.compile(r"\A\s*<!DOCTYPE html>", re.IGNORECASE)
@@ -125,6 +133,7 @@ class Draft:
     fetcher: SandboxFetcher
     stylesheets: list[CSS] | None
     fonts: FontConfiguration
+    options: dict[str, Any] = field(default_factory=dict)  # WeasyPrint's, e.g. pdf_variant
     images: dict[str, Any] = field(default_factory=dict)  # WeasyPrint's image cache
     layouts: int = 0
 
@@ -141,7 +150,7 @@ class Draft:
             )
         self.layouts += 1
         return self.parsed.render(
-            stylesheets=self.stylesheets, font_config=self.fonts, cache=self.images
+            stylesheets=self.stylesheets, font_config=self.fonts, cache=self.images, **self.options
         )
 
 
