@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
 from guidebook.diagnostics import Reporter
 from guidebook.model import Edition, PrintSetup
+from guidebook.render.pagemap import PageMap
 from guidebook.render.session import Session
 from guidebook.training import Person, Program
 from guidebook.writer import Staging
@@ -40,6 +41,11 @@ class Inputs:
     workers: int = 0  # processes for the printables; 0: every core
 
 
+@dataclass
+class Handover:  # what a target leaves for the targets after it in the same build
+    print_pages: PageMap | None = None  # the PDF's pages, for the EPUB's page-list
+
+
 @dataclass(frozen=True)
 class RenderContext:
     edition: Edition
@@ -50,6 +56,7 @@ class RenderContext:
     staging: Staging  # `staging.path_for(final)`: where to write what goes to `final`
     reporter: Reporter
     progress: Progress
+    handover: Handover = field(default_factory=Handover)
 
     @cached_property
     def session(self) -> Session:

@@ -1,8 +1,8 @@
 """The registry of targets: each name the command line accepts, and the renderer behind it.
 
 Adding a target is a module with a `Renderer` (`contract.py`) and a line here. The order is the
-order targets render in: cheap ones first, so that an EPUB problem shows in seconds rather than
-after the long PDF layout, and the printables last.
+order targets render in: the PDF before the EPUB, whose page-list needs to know where the
+printed pages begin (`render/pagemap.py`), and the printables last.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from guidebook.render.pdf import PdfTarget
 from guidebook.render.printcover import CoverTarget
 
 REGISTRY: dict[Target, Renderer] = {
-    "epub": EpubTarget(),
     "html": HtmlTarget(),
     "pdf": PdfTarget(),
+    "epub": EpubTarget(),  # after pdf: its page-list marks where the printed pages begin
     "cover": CoverTarget(),  # after pdf: its spine is as wide as the interior is thick
     "handout": HandoutTarget(),
     "sheet": SheetTarget(),

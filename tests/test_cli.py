@@ -79,7 +79,7 @@ def test_default_out_folder_is_build_in_the_working_directory(
         (
             ["build", "--format", "bogus"],
             "make_book: error: --targets: unknown target 'bogus'; "
-            "choose from epub, html, pdf, cover, handout, sheet, card (comma-separated)",
+            "choose from html, pdf, epub, cover, handout, sheet, card (comma-separated)",
         ),
         (["build", "--targets", "pdf,mobi"], "unknown target 'mobi'"),
         (["build", "--format", ","], "--targets: no target given; choose from"),

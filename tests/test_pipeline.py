@@ -26,7 +26,7 @@ PROGRAM = REPO / "programs" / "beginner-block.yml"
 
 
 def test_the_registry_names_every_target_once() -> None:
-    assert list(targets.REGISTRY) == ["epub", "html", "pdf", "cover", "handout", "sheet", "card"]
+    assert list(targets.REGISTRY) == ["html", "pdf", "epub", "cover", "handout", "sheet", "card"]
     for name, target in targets.REGISTRY.items():
         assert target.name == name
         assert isinstance(target.needs, Needs)
@@ -40,7 +40,7 @@ def test_the_paper_table_covers_every_paper() -> None:
 
 def test_the_contract_is_one_short_module() -> None:
     lines = (REPO / "guidebook" / "contract.py").read_text(encoding="utf-8").splitlines()
-    assert len(lines) <= 80
+    assert len(lines) <= 90  # the interface, its inputs, and what targets hand over
 
 
 class ChapterList(Renderer):

@@ -32,6 +32,16 @@ from guidebook.render.cover import draw_cover
 from guidebook.render.emoji import EmojiImages
 from guidebook.render.epub_fonts import MEDIA_TYPE as FONT_MEDIA_TYPE
 from guidebook.render.epub_fonts import marks_fonts
+from guidebook.render.pagemap import (
+    NAV,
+    Marker,
+    PageMap,
+    mark_pages,
+    page_list_metadata,
+    page_list_nav,
+    page_list_summary,
+    with_page_list,
+)
 from guidebook.render.resources import builtin_assets, template_env
 
 ACCESSIBILITY = (
@@ -44,11 +54,10 @@ ACCESSIBILITY = (
     ("schema:accessibilityFeature", "alternativeText"),
     ("schema:accessibilityFeature", "displayTransformability"),
     ("schema:accessibilityHazard", "none"),
-    (
-        "schema:accessibilitySummary",
-        "Reflowable text with a navigable table of contents, headings for every chapter and "
-        "section, and text alternatives for images. No page-number references.",
-    ),
+)
+SUMMARY = (
+    "Reflowable text with a navigable table of contents, headings for every chapter and "
+    "section, and text alternatives for images."
 )
 
 
@@ -59,15 +68,23 @@ class EpubTarget(Renderer):
     def render(self, context: RenderContext) -> list[Output]:
         final = context.out_dir / f"{context.edition.book.config.output}.epub"
         (path,) = context.staging.claim([final])
-        return [Output(final, chapter_count(render_epub(context.edition, path, context.when)))]
+        pages = context.handover.print_pages
+        chapters, markers = render_epub(context.edition, path, context.when, pages)
+        summary = chapter_count(chapters)
+        if pages is not None:
+            summary += f", {len(markers)} of {len(pages.pages)} print pages marked"
+        return [Output(final, summary)]
 
 
 def chapter_count(count: int) -> str:
     return f"{count} chapter{'s' if count != 1 else ''}"
 
 
-def render_epub(edition: Edition, path: Path, when: dt.datetime) -> int:
-    """Write the EPUB to `path`; return the number of chapters."""
+def render_epub(
+    edition: Edition, path: Path, when: dt.datetime, print_pages: PageMap | None = None
+) -> tuple[int, list[Marker]]:
+    """Write the EPUB to `path`; return the number of chapters and the print-page markers
+    placed (none without `print_pages`, the PDF's pages laid out in the same build)."""
     files = {i: f"{doc.chapter.anchor}.xhtml" for doc in edition.chapters for i in doc.ids}
     view = book_view(edition, when.date(), body_of=lambda doc: _retarget(doc, files))
     env = template_env(edition.book)
@@ -102,23 +119,28 @@ def render_epub(edition: Edition, path: Path, when: dt.datetime) -> int:
     book.add_item(epub.EpubNcx())
 
     spine: list[epub.EpubHtml] = [cover, titlepage, nav]
+    markers: list[Marker] = []
+
+    def marked(content: str, anchor: str) -> str:
+        """The part's or chapter's page with the print pages that begin in it marked."""
+        if print_pages is None:
+            return content
+        content, placed = mark_pages(content, anchor, f"{anchor}.xhtml", print_pages)
+        markers.extend(placed)
+        return content
+
     toc: list[object] = []
     chapter_template = env.get_template("epub/chapter.xhtml.j2")
     part_template = env.get_template("epub/part.xhtml.j2")
     for number, part in enumerate(view.parts, 1):
         if part.title:
-            spine.append(
-                page(
-                    manifest_id(part.anchor),
-                    part.file,
-                    part.title,
-                    part_template.render(part=part, number=number),
-                )
-            )
+            content = marked(part_template.render(part=part, number=number), part.anchor)
+            spine.append(page(manifest_id(part.anchor), part.file, part.title, content))
         links = []
         for ch in part.chapters:
             uid = manifest_id(ch.anchor)
-            spine.append(page(uid, ch.file, ch.title, chapter_template.render(ch=ch)))
+            content = marked(chapter_template.render(ch=ch), ch.anchor)
+            spine.append(page(uid, ch.file, ch.title, content))
             links.append(epub.Link(ch.file, ch.title, uid))
         if part.title:
             toc.append((epub.Section(part.title, href=part.file), links))
@@ -135,6 +157,7 @@ def render_epub(edition: Edition, path: Path, when: dt.datetime) -> int:
         )
     _add_glyphs(book, emoji, stylesheet)
 
+    _page_metadata(book, print_pages if markers else None)
     book.toc = toc
     book.spine = spine
     first = view.chapters[0].file if view.chapters else "titlepage.xhtml"
@@ -153,10 +176,12 @@ def render_epub(edition: Edition, path: Path, when: dt.datetime) -> int:
             "epub3_landmark": True,
             "landmark_title": "Landmarks",
             "play_order": {"enabled": False},
+            "epub3_pages": False,  # ours (below): EbookLib's takes any element with an id
         },
     )
-    _normalise_zip(path, when)
-    return len(view.chapters)
+    nav_extra = page_list_nav(markers) if markers else ""
+    _normalise_zip(path, when, nav_extra)
+    return len(view.chapters), markers
 
 
 def manifest_id(anchor: str) -> str:
@@ -181,6 +206,16 @@ def _metadata(book: epub.EpubBook, view: BookView, when: dt.datetime) -> None:
         book.add_metadata("DC", "subject", keyword)
     for prop, value in ACCESSIBILITY:
         book.add_metadata(None, "meta", value, {"property": prop})
+
+
+def _page_metadata(book: epub.EpubBook, print_pages: PageMap | None) -> None:
+    """The accessibility summary, and with a page-list, what its page numbers are of."""
+    summary = SUMMARY
+    if print_pages is not None:
+        for prop, value in page_list_metadata(print_pages):
+            book.add_metadata(None, "meta", value, {"property": prop})
+        summary += f" {page_list_summary(print_pages)}"
+    book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
 
 
 def _cover(
@@ -242,8 +277,9 @@ def _stylesheet() -> bytes:
     return (css / "base.css").read_bytes() + b"\n" + (css / "epub.css").read_bytes()
 
 
-def _normalise_zip(path: Path, when: dt.datetime) -> None:
-    """Rewrite the zip with the build time on every entry, `mimetype` first and stored.
+def _normalise_zip(path: Path, when: dt.datetime, nav_extra: str = "") -> None:
+    """Rewrite the zip with the build time on every entry, `mimetype` first and stored, and
+    `nav_extra` (the page-list) added to the end of the navigation document's body.
 
     EbookLib stamps entries with the wall-clock time, so two builds of the same sources would
     differ; with SOURCE_DATE_EPOCH set, `when` is fixed and so are the bytes.
@@ -252,6 +288,8 @@ def _normalise_zip(path: Path, when: dt.datetime) -> None:
     with zipfile.ZipFile(path) as source:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
     entries.sort(key=lambda entry: entry[0] != "mimetype")  # stable: keeps the rest in order
+    if nav_extra:
+        entries = [(n, with_page_list(d, nav_extra) if n == NAV else d) for n, d in entries]
     temporary = path.with_name(path.name + ".zip-tmp")
     with zipfile.ZipFile(temporary, "w") as out:
         for name, data in entries:

@@ -27,6 +27,7 @@ from guidebook.model import Edition, PrintSetup
 from guidebook.render.cmyk import colour_manage, is_pdfx
 from guidebook.render.document import BookDocument, book_document
 from guidebook.render.holes import Settled, settle
+from guidebook.render.pagemap import PageMap, page_map
 from guidebook.render.session import Draft, Session, captured
 from guidebook.render.tagged import complete_structure
 from guidebook.render.trim import BLEED_MM, INCH, KDP_PAGES, TRIMS, geometry
@@ -45,6 +46,7 @@ class PdfTarget(Renderer):
         result = render_pdf(
             context.edition, path, context.setup, context.when, context.reporter, context.session
         )
+        context.handover.print_pages = result.page_map
         return [Output(final, describe(context.setup, result))]
 
 
@@ -55,6 +57,7 @@ class PdfResult:
     front_pages: int
     figures: Settled  # what the figure pass did
     inside: float = 0.0  # the inside margin the pages have, mm
+    page_map: PageMap | None = None  # where each main-matter page begins, for the EPUB
 
 
 def describe(setup: PrintSetup, result: PdfResult) -> str:
@@ -84,16 +87,20 @@ def render_pdf(
             document, {ch.anchor for ch in doc.view.chapters} | {doc.view.first_main_id}
         )
         front = starts.get(doc.view.first_main_id, 0)
+        source = f"the PDF edition, {TRIMS[setup.trim].label}"
+        sections = {ch.anchor for ch in doc.view.chapters}
+        sections |= {part.anchor for part in doc.view.parts if part.title}
+        pages = page_map(document, sections, front, source)
         identity = f"{edition.book.config.title}|{when.isoformat()}"
         document.write_pdf(path, finisher=_finish(front, setup, identity), **pdf_options(setup))
     for url in dict.fromkeys(draft.fetcher.refused):
         reporter.warning(
             f"the PDF renderer was refused '{url}' (only the book's own files may be loaded)"
         )
-    pages = len(document.pages)
-    _press_checks(setup, pages, reporter)
+    count = len(document.pages)
+    _press_checks(setup, count, reporter)
     chapters = {ch.slug: starts[ch.anchor] for ch in doc.view.chapters if ch.anchor in starts}
-    return PdfResult(pages, chapters, front, settled, doc.geometry.inside)
+    return PdfResult(count, chapters, front, settled, doc.geometry.inside, pages)
 
 
 def _lay_out(

@@ -1,0 +1,247 @@
+"""The print edition's pages, found again in the EPUB: page-break markers and a page-list.
+
+A reader with the ebook in a class that uses the printed book needs "page 47" to mean the same
+place in both. The PDF target knows, from WeasyPrint's layout, which words each page begins
+with; `page_map` reads that off the laid-out boxes as a position in the chapter's *key*: its
+letters and digits, case-folded, in print order (running heads and folios left out). The EPUB
+target finds the same position in the chapter's XHTML (`mark_pages`) and puts a marker there,
+before the word the page begins with:
+
+    <span epub:type="pagebreak" role="doc-pagebreak" id="<anchor>--pb_47" aria-label="47">
+
+Print adds text the EPUB does not have (step numbers, "(p. 12)" after a cross-reference, the
+address under a link) and hyphenates, so the position is found by text, not by counting: the
+page's first characters are looked for in the EPUB's key from the previous marker on, skipping
+up to `_SKIP` leading characters print generated, with the longest stretch that is found.
+
+Only main-matter pages are listed (arabic folios): the title page and contents have no place in
+the EPUB's reading order. A page without chapter text (a blank verso, a part opener) is marked
+where the next page begins; a page whose words cannot be found (very rare) likewise.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree, html
+from weasyprint.formatting_structure import boxes
+
+from guidebook.convert.tree import parse_fragment, to_xhtml
+
+_SKIP = 24  # leading characters of a page that may be print's own (a step number, "p 12")
+_WINDOWS = (40, 24, 14, 8, 5)  # lengths of the stretch looked for, longest first
+
+
+@dataclass(frozen=True)
+class PageStart:
+    label: str  # the folio printed on the page
+    chapter: str | None  # the anchor of the chapter whose text the page begins with
+    offset: int  # where in that chapter's key the page begins
+
+
+@dataclass(frozen=True)
+class PageMap:
+    pages: tuple[PageStart, ...]  # main-matter pages, in order
+    keys: dict[str, str]  # chapter anchor -> its key in print
+    source: str  # what the pages are of: "the PDF edition, 6 × 9 in"
+
+
+@dataclass(frozen=True)
+class Marker:
+    label: str
+    file: str  # the EPUB file it is in
+    id: str
+
+
+def key(text: str) -> str:
+    """Letters and digits, case-folded and NFKC-normalised: what print and EPUB share."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+# --- the PDF side ------------------------------------------------------------------------------
+
+
+def page_map(document: Any, anchors: set[str], front_pages: int, source: str) -> PageMap:
+    """Where each main-matter page of the laid-out `document` begins, by chapter key."""
+    parts: dict[str, list[str]] = {anchor: [] for anchor in anchors}
+    lengths = dict.fromkeys(anchors, 0)
+    pages = []
+    for index, page in enumerate(document.pages):
+        first: tuple[str, int] | None = None
+        for anchor, text in _texts(page._page_box, None, anchors):
+            piece = key(text)
+            if anchor is None or not piece:
+                continue
+            if first is None:
+                first = (anchor, lengths[anchor])
+            parts[anchor].append(piece)
+            lengths[anchor] += len(piece)
+        if index >= front_pages:
+            label = str(index - front_pages + 1)
+            pages.append(PageStart(label, *first) if first else PageStart(label, None, 0))
+    keys = {anchor: "".join(pieces) for anchor, pieces in parts.items()}
+    return PageMap(_with_blank_pages_placed(pages), keys, source)
+
+
+def _with_blank_pages_placed(pages: list[PageStart]) -> tuple[PageStart, ...]:
+    """A page without chapter text is marked where the next page with some begins; pages after
+    the last chapter text (a back-matter page, a closing blank) are left out."""
+    placed: list[PageStart] = []
+    following: PageStart | None = None
+    for page in reversed(pages):
+        if page.chapter is not None:
+            following = page
+        elif following is not None:
+            page = PageStart(page.label, following.chapter, following.offset)
+        else:
+            continue
+        placed.append(page)
+    return tuple(reversed(placed))
+
+
+def _texts(box: Any, anchor: str | None, anchors: set[str]) -> Iterator[tuple[str | None, str]]:
+    """(chapter anchor, text) of every text box under `box`, in layout order."""
+    box = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
+    if isinstance(box, boxes.MarginBox):
+        return  # running heads and folios
+    element = getattr(box, "element", None)
+    if element is not None and (name := element.get("id")) in anchors:
+        anchor = name
+    if isinstance(box, boxes.TextBox):
+        yield anchor, box.text
+        return
+    for child in getattr(box, "children", ()):
+        yield from _texts(child, anchor, anchors)
+
+
+# --- the EPUB side -----------------------------------------------------------------------------
+
+
+def mark_pages(xhtml: str, anchor: str, file: str, pages: PageMap) -> tuple[str, list[Marker]]:
+    """The chapter's XHTML with a marker where each of its print pages begins, and the markers
+    in page order (for the page-list). A page whose words are not found gets no marker."""
+    wanted = [page for page in pages.pages if page.chapter == anchor]
+    if not wanted:
+        return xhtml, []
+    root = parse_fragment(xhtml)
+    epub_key, where = _epub_key(list(_slots(root)))
+    print_key = pages.keys[anchor]
+    placed: list[tuple[PageStart, int]] = []
+    start = 0
+    for page in wanted:
+        at = _find(print_key, page.offset, epub_key, start)
+        if at is not None:
+            placed.append((page, at))
+            start = at
+    # From the last to the first: a split never moves a position still to be used, and two
+    # pages at one place (a blank verso and the page after it) keep their order.
+    for page, at in reversed(placed):
+        element, attr, index = where[at]
+        _insert(element, attr, index, _marker(page.label, f"{anchor}--pb_{page.label}"))
+    markers = [Marker(page.label, file, f"{anchor}--pb_{page.label}") for page, _ in placed]
+    return to_xhtml(root), markers
+
+
+def _slots(element: etree._Element) -> Iterator[tuple[etree._Element, str, str]]:
+    """Every text under `element` in reading order: (element, "text" or "tail", the string)."""
+    if isinstance(element.tag, str) and element.text:  # not a comment's
+        yield element, "text", element.text
+    for child in element:
+        yield from _slots(child)
+        if child.tail:
+            yield child, "tail", child.tail
+
+
+def _epub_key(
+    slots: list[tuple[etree._Element, str, str]],
+) -> tuple[str, list[tuple[etree._Element, str, int]]]:
+    chars: list[str] = []
+    where: list[tuple[etree._Element, str, int]] = []
+    for element, attr, text in slots:
+        for index, ch in enumerate(text):
+            for piece in key(ch):
+                chars.append(piece)
+                where.append((element, attr, index))
+    return "".join(chars), where
+
+
+def _find(print_key: str, offset: int, epub_key: str, start: int) -> int | None:
+    """Where in `epub_key` (from `start` on) the print text at `offset` begins."""
+    for skip in range(min(_SKIP, max(len(print_key) - offset, 0))):
+        for size in _WINDOWS:
+            stretch = print_key[offset + skip : offset + skip + size]
+            if len(stretch) < min(size, 5):
+                continue
+            found = epub_key.find(stretch, start)
+            if found >= 0:
+                return found
+    return None
+
+
+def _marker(label: str, marker_id: str) -> etree._Element:
+    span = html.Element("span")
+    span.set("epub:type", "pagebreak")
+    span.set("role", "doc-pagebreak")
+    span.set("id", marker_id)
+    span.set("aria-label", label)
+    span.text = ""  # written <span ...></span>: an HTML parser reads <span/> as an open tag
+    return span
+
+
+def _insert(element: etree._Element, attr: str, index: int, span: etree._Element) -> None:
+    """Put `span` into the text at `index`, before the word that character is in."""
+    text = (element.text if attr == "text" else element.tail) or ""
+    index = min(index, len(text))  # a later marker in this text already split it before here
+    while index > 0 and key(text[index - 1]):
+        index -= 1
+    before, after = text[:index], text[index:]
+    span.tail = after
+    if attr == "text":
+        element.text = before
+        element.insert(0, span)
+    else:
+        element.tail = before
+        parent = element.getparent()
+        parent.insert(parent.index(element) + 1, span)
+
+
+# --- the navigation ----------------------------------------------------------------------------
+
+
+def page_list_nav(markers: list[Marker], title: str = "Pages") -> str:
+    """The navigation document's page-list (`<nav epub:type="page-list">`), hidden from the
+    table of contents but offered by reading systems as "go to page"."""
+    items = "".join(f'<li><a href="{m.file}#{m.id}">{m.label}</a></li>' for m in markers)
+    return (
+        f'<nav epub:type="page-list" role="doc-pagelist" id="page-list" hidden="hidden">'
+        f"<h2>{title}</h2><ol>{items}</ol></nav>"
+    )
+
+
+def page_list_metadata(pages: PageMap) -> list[tuple[str, str]]:
+    """The package metadata a page-list brings: the feature, and the edition it is of."""
+    return [
+        ("schema:accessibilityFeature", "printPageNumbers"),
+        ("pageBreakSource", pages.source),
+    ]
+
+
+def page_list_summary(pages: PageMap) -> str:
+    return (
+        f"The page numbers of {pages.source} are marked in the text and listed in the "
+        "navigation (page-list)."
+    )
+
+
+NAV = "EPUB/nav.xhtml"  # where EbookLib writes the navigation document
+
+
+def with_page_list(nav: bytes, page_list: str) -> bytes:
+    """The navigation document with `page_list` (`page_list_nav`) at the end of its body."""
+    head, closing, tail = nav.rpartition(b"</body>")
+    if not closing:
+        raise AssertionError("EbookLib's navigation document has no </body>")
+    return head + page_list.encode("utf-8") + closing + tail
