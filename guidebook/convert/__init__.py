@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 
+from guidebook.convert.callouts import mark_callouts
 from guidebook.convert.guard import GuardLog
 from guidebook.convert.ids import assign_ids
 from guidebook.convert.images import AssetRegistry, ImageOptions, collect_images
@@ -67,6 +68,7 @@ def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = N
                 chapter.path,
             )
         tidy_attributes(root)
+        mark_callouts(root)
         repair_content_model(root)
         ids[chapter.slug], headings[chapter.slug] = assign_ids(root, chapter.anchor)
         trees[chapter.slug] = root

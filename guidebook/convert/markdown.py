@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import markdown
 
+from guidebook.convert.callouts import CalloutExtension
 from guidebook.convert.guard import GuardExtension, GuardLog
 
 EXTENSIONS = [
     "markdown.extensions.extra",  # tables, footnotes, definition lists, attr_list, fenced code
     "markdown.extensions.sane_lists",
     "markdown.extensions.smarty",  # typographic quotes, dashes and ellipses for print
+    "markdown.extensions.admonition",  # !!! warning "Title" boxes (callouts.py styles them)
 ]
 
 
@@ -22,7 +24,7 @@ class MarkdownConverter:
     def __init__(self) -> None:
         self.guarded = GuardLog()
         self._md = markdown.Markdown(
-            extensions=[*EXTENSIONS, GuardExtension(self.guarded)],
+            extensions=[*EXTENSIONS, CalloutExtension(), GuardExtension(self.guarded)],
             extension_configs={"markdown.extensions.smarty": {"smart_angled_quotes": False}},
             output_format="html",
         )

@@ -14,7 +14,10 @@ from lxml import etree, html
 from guidebook.text import without_disallowed
 
 # Classes content may use: the call-to-action block of exported guides and simple callouts.
-USER_CLASS = re.compile(r"^(cta(-[a-z0-9]+)*|note|tip|warning|callout)$")
+USER_CLASS = re.compile(
+    r"^(cta(-[a-z0-9]+)*|note|tip|warning|callout"
+    r"|callout-(note|tip|important|warning|caution|title))$"
+)
 
 
 def parse_fragment(text: str) -> etree._Element:
