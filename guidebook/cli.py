@@ -19,6 +19,7 @@ from typing import cast
 
 from guidebook import __version__
 from guidebook.build import BuildRequest, build, prepare
+from guidebook.cliparse import Parser, program_name
 from guidebook.contract import Output, Progress
 from guidebook.diagnostics import BookError, Reporter, UsageError, display_path
 from guidebook.interrupts import Terminated, termination_raises
@@ -27,7 +28,6 @@ from guidebook.options import content_options, output_options
 from guidebook.targets import REGISTRY, parse_targets
 from guidebook.writer import Written
 
-PROG = "make_book"
 Command = Callable[[argparse.Namespace, Reporter, Progress, Written], int]
 
 
@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed its message
         return int(exc.code or 0)
-    reporter = Reporter(strict=args.strict)
+    reporter = Reporter(strict=args.strict, quiet=args.quiet)
     progress = (lambda _line: None) if args.quiet else _progress
     written = Written()  # what is in place: every closing message below is made from it
     command: Command = args.run
@@ -44,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with termination_raises():
             return command(args, reporter, progress, written)
     except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{program_name()}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         _fail(f"interrupted; {_outcome(written, 'no output was replaced')}")
@@ -105,7 +105,7 @@ def _build(args: argparse.Namespace, reporter: Reporter, progress: Progress, w: 
 def _check(args: argparse.Namespace, reporter: Reporter, progress: Progress, w: Written) -> int:
     prepare(_request(args, ()), reporter, progress)
     reporter.check()
-    _progress(f"check passed, {_warnings(reporter)}")
+    progress(f"check passed, {_warnings(reporter)}")
     return 0
 
 
@@ -128,10 +128,10 @@ def _write(request: BuildRequest, reporter: Reporter, progress: Progress, w: Wri
     outputs = build(request, reporter, progress, w)
     # A build that failed anywhere raised before moving anything: these are all in place now.
     for output in outputs:
-        if not output.unchanged:
+        if not output.unchanged and not reporter.quiet:
             print(f"wrote {display_path(output.path)}: {_summary(output)}")
     new = sum(not output.unchanged for output in outputs)
-    _progress(
+    progress(
         f"done: {new} written, {len(outputs) - new} unchanged, {_warnings(reporter)} "
         f"({time.perf_counter() - started:.1f} s)"
     )
@@ -169,7 +169,7 @@ def _summary(output: Output) -> str:
 
 
 def _fail(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    print(f"{program_name()}: {message}", file=sys.stderr)
 
 
 def _outcome(written: Written, nothing: str) -> str:
@@ -196,8 +196,8 @@ def _warnings(reporter: Reporter) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="make_book.py",
+    parser = Parser(
+        prog=program_name(),
         description="Build a print-ready PDF, an EPUB 3 and coaches' printables from Markdown "
         "exercise chapters.",
     )

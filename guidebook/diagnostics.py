@@ -81,6 +81,7 @@ class Reporter:
 
     sink: Callable[[str], None] | None = field(default=lambda line: print(line, file=sys.stderr))
     strict: bool = False
+    quiet: bool = False  # echo errors only (and warnings under --strict, which fail the build)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _seen: set[Diagnostic] = field(default_factory=set, repr=False)
 
@@ -98,7 +99,8 @@ class Reporter:
             return
         self._seen.add(diagnostic)
         self.diagnostics.append(diagnostic)
-        if self.sink is not None:
+        shown = not self.quiet or self.strict or diagnostic.severity == "error"
+        if self.sink is not None and shown:
             self.sink(diagnostic.format())
 
     @property

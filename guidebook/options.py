@@ -33,7 +33,7 @@ def content_options(sub: argparse.ArgumentParser) -> None:
         help="download http(s) images named in chapters (default: refuse them; "
         "builds never touch the network otherwise)",
     )
-    sub.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    sub.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
 
 def output_options(sub: argparse.ArgumentParser, book: bool = False) -> None:

@@ -31,6 +31,7 @@ import yaml
 
 from guidebook.diagnostics import shorten
 from guidebook.text import DISALLOWED as _UNFIT
+from guidebook.yamlwords import plain_yaml
 
 MAX_YAML_DEPTH = 32  # lists and mappings inside each other
 MAX_NUMBER_CHARS = 100  # an unquoted number longer than this is refused
@@ -280,4 +281,6 @@ def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[str, int | None]:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     where: int | None = mark.line if mark is not None else None
-    return (problem if isinstance(exc, UnfitValue) else f"invalid YAML: {problem}"), where
+    if isinstance(exc, UnfitValue):
+        return problem, where
+    return f"invalid YAML: {plain_yaml(problem)}", where

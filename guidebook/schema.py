@@ -135,16 +135,15 @@ def report_findings(loaded: YamlLoad, path: Path, reporter: Reporter, what: str)
 
 
 def load_yaml(
-    text: str, path: Path, first_line: int, reporter: Reporter, what: str, tip: str = ""
+    text: str, path: Path, first_line: int, reporter: Reporter, what: str
 ) -> YamlLoad | None:
-    """Parse `text` (its first line is `first_line` of the file); report a syntax error (plus
-    `tip` when it is a tab) with its line and return None, else report `report_findings`."""
+    """Parse `text` (its first line is `first_line` of the file); report a syntax error with
+    its line and what to do (`yamlwords.py`) and return None, else report `report_findings`."""
     try:
         loaded = load_yaml_safely(text, first_line)
     except yaml.YAMLError as exc:
         problem, line = yaml_problem(exc, text)
-        tip = tip if "'\\t'" in problem else ""
-        reporter.error(f"{what}: {problem}{tip}", path, None if line is None else first_line + line)
+        reporter.error(f"{what}: {problem}", path, None if line is None else first_line + line)
         return None
     report_findings(loaded, path, reporter, what)
     return loaded

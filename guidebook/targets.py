@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from guidebook.cliparse import did_you_mean
 from guidebook.contract import Renderer
 from guidebook.diagnostics import UsageError
 from guidebook.model import Target
@@ -45,5 +46,6 @@ def parse_targets(text: str) -> tuple[Target, ...]:
     if unknown:
         listed = ", ".join(f"'{name}'" for name in dict.fromkeys(unknown))
         plural = "s" if len(set(unknown)) > 1 else ""
-        raise UsageError(f"--targets: unknown target{plural} {listed}; {choices}")
+        hint = did_you_mean(unknown[0], [*REGISTRY, *ALIASES]) if len(set(unknown)) == 1 else ""
+        raise UsageError(f"--targets: unknown target{plural} {listed}{hint}; {choices}")
     return tuple(t for t in REGISTRY if t in wanted)

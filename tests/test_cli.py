@@ -68,7 +68,7 @@ def test_default_out_folder_is_build_in_the_working_directory(
 ) -> None:
     work = tmp_path / "work"
     shutil.copytree(small_book, work)
-    code, _, stderr = run_cli("build", "-q", "--format", "epub", cwd=work)
+    code, _, stderr = run_cli("build", "--format", "epub", cwd=work)
     assert code == 0, stderr
     assert sorted(p.name for p in (work / "build").iterdir()) == ["book.epub"]
 
@@ -87,10 +87,15 @@ def test_default_out_folder_is_build_in_the_working_directory(
         (["build", "--targets", "sheets", "--only", ","], "--only: no slug given"),
         (["build", "--only", "squat"], "--only: only the handout and sheet targets print"),
         (["build", "--targets", "cards"], "the card target needs a program: add --program FILE"),
-        (["build", "--colour", "red"], "unrecognized arguments: --colour red"),
-        (["build", "--paper", "a3"], "invalid choice: 'a3'"),
-        (["sheets", "--paper", "6x9"], "invalid choice: '6x9'"),
-        (["publish"], "invalid choice: 'publish'"),
+        (["build", "--colour", "red"], "unknown option '--colour'; see --help"),
+        (["build", "--paper", "a3"], "--paper: unknown value 'a3'; choose from a4, letter,"),
+        (["build", "--paper", "6x10"], "--paper: unknown value '6x10'; did you mean '7x10'"),
+        (["sheets", "--paper", "6x9"], "--paper: unknown value '6x9'; choose from a4, letter"),
+        (["publish"], "unknown command 'publish'; choose from build, check,"),
+        (["buidl"], "make_book: error: unknown command 'buidl'; did you mean 'build'?"),
+        (["build", "--pdf-varient", "pdf/ua-1"], "unknown option '--pdf-varient'; did you mean"),
+        (["check", "--paper", "a4"], "option '--paper' is for build, cards, handouts and sheets"),
+        (["build", "--targets", "epbu"], "unknown target 'epbu'; did you mean 'epub'?"),
         ([], "the following arguments are required: COMMAND"),
     ],
 )

@@ -71,7 +71,7 @@ def test_pathological_inline_text_converts_with_one_warning(
     body = "\n\n".join([unit] * (SIZE // len(unit)))
     content = chapter(tmp_path, body)
     before = tree(tmp_path)
-    code, _out, err = run_cli("check", "--content", content, "-q")
+    code, _out, err = run_cli("check", "--content", content)
     assert "Traceback" not in err
     assert code == 0, err
     warnings = warning_lines(err)
@@ -187,7 +187,7 @@ def test_an_absurdly_long_word_is_broken_in_print_with_a_warning(
     }[where]
     content = chapter(tmp_path, body)
     out = tmp_path / "proj" / "out"
-    code, _out, err = run_cli("build", "--content", content, "--out", out, "-q")
+    code, _out, err = run_cli("build", "--content", content, "--out", out)
     assert code == 0, err
     (line,) = warning_lines(err)
     number = 3 + body[: body.index(word)].count("\n")
@@ -239,7 +239,7 @@ def test_nesting_is_flattened_from_level_31_whatever_it_is(
     tmp_path: Path, kind: str, levels: int, flattened: bool
 ) -> None:
     content = chapter(tmp_path, nested(kind, levels))
-    code, _out, err = run_cli("check", "--content", content, "-q")
+    code, _out, err = run_cli("check", "--content", content)
     assert code == 0, err
     assert [NESTING in w for w in warning_lines(err)] == ([True] if flattened else [])
 

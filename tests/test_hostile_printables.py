@@ -185,7 +185,7 @@ def test_hostile_athlete_names_write_distinct_files_inside_out(
     out = tmp_path / "out"
     before = around(project, tmp_path, out)
     code, stdout, err = run_cli(
-        "sheets", "squat", "--roster", team, "--out", out, "-q", "-j", "2", cwd=project
+        "sheets", "squat", "--roster", team, "--out", out, "-j", "2", cwd=project
     )
     assert code == 0, err
     assert "Traceback" not in err
@@ -226,7 +226,7 @@ def test_hostile_session_titles_write_distinct_files_inside_out(
     program.write_text(f"title: Block\nsessions:\n{sessions}", encoding="utf-8")
     out = tmp_path / "out"
     before = around(project, tmp_path, out)
-    code, stdout, err = run_cli("program", program, "--out", out, "-q", "-j", "2", cwd=project)
+    code, stdout, err = run_cli("program", program, "--out", out, "-j", "2", cwd=project)
     assert code == 0, err
     files = wrote(stdout, project)
     assert len(files) == len(titles)
@@ -244,7 +244,7 @@ def test_chapter_slugs_that_are_device_names_or_very_long_give_safe_handouts(
 ) -> None:
     long_slug = "-".join(["long"] * 80)
     out = tmp_path / "out"
-    code, stdout, err = run_cli("handouts", "con", long_slug, "--out", out, "-q", cwd=project)
+    code, stdout, err = run_cli("handouts", "con", long_slug, "--out", out, cwd=project)
     assert code == 0, err
     names = sorted(p.name for p in wrote(stdout, project))
     assert names[0] == "con-chapter.pdf"
@@ -307,7 +307,7 @@ def test_a_sheet_that_cannot_fit_names_its_chapter_and_the_cause_and_nothing_is_
 def test_sheets_say_nothing_about_chapters_they_do_not_print(
     project: Path, tmp_path: Path, strict: list[str]
 ) -> None:
-    code, _, err = run_cli("sheets", "squat", *strict, "--out", tmp_path, "-q", cwd=project)
+    code, _, err = run_cli("sheets", "squat", *strict, "--out", tmp_path, cwd=project)
     assert code == 0, err
     assert [line for line in err.splitlines() if "warning:" in line] == []
     assert "0 warnings" in err
@@ -324,7 +324,7 @@ def test_sheets_say_nothing_about_chapters_they_do_not_print(
 def test_printed_chapters_still_warn(
     project: Path, tmp_path: Path, command: list[str], shown: str
 ) -> None:
-    code, _, err = run_cli(*command, "--out", tmp_path, "-q", cwd=project)
+    code, _, err = run_cli(*command, "--out", tmp_path, cwd=project)
     assert code == 0, err
     warned = {line.split(":")[0] for line in err.splitlines() if ": warning: " in line}
     assert warned == {shown}
@@ -442,7 +442,7 @@ def test_printables_never_write_through_a_link_a_file_or_the_html_folder(
         (out / "sheets").mkdir()
         (out / "sheets" / ".guidebook-output").write_text("marker\n", encoding="utf-8")
     before = snapshot(tmp_path, tmp_path / "nothing")
-    code, stdout, err = run_cli("sheets", "squat", "--out", out, "-q", cwd=project)
+    code, stdout, err = run_cli("sheets", "squat", "--out", out, cwd=project)
     assert code == 1 and stdout == ""
     assert (
         f"error: '{out / 'sheets'}' is a link, a file or the book's HTML folder, not a folder "
@@ -472,7 +472,7 @@ def test_the_sheet_cache_never_writes_or_reads_through_a_link(tmp_path: Path, na
     out = content / "build"
     out.mkdir()
     (out / name).symlink_to(victim)
-    code, _out, err = run_cli("sheets", "--content", content, "--out", out, "-j", "1", "-q")
+    code, _out, err = run_cli("sheets", "--content", content, "--out", out, "-j", "1")
     assert code == 0, err
     assert victim.read_text(encoding="utf-8") == "precious\n"
     assert not (out / ".guidebook-cache.json").is_symlink()

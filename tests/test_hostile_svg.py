@@ -65,7 +65,7 @@ def build(content: Path, formats: str = "epub", *options: str) -> tuple[int, str
     out = content.parent / "out"
     before = tree(content.parent)
     code, _out, err = run_cli(
-        "build", "--content", content, "--out", out, "--format", formats, "-q", *options
+        "build", "--content", content, "--out", out, "--format", formats, *options
     )
     assert "Traceback" not in err
     after = {k: v for k, v in tree(content.parent).items() if not k.startswith("out/")}

@@ -91,7 +91,7 @@ def test_impossible_date_in_front_matter(tmp_path: Path, date: str) -> None:
         f"{SQUAT_MD}:2: error: front matter: unknown key 'date' (did you mean 'draft'?)"
     ]
     _book(tmp_path / "titled", f"---\ntitle: {date}\n---\nText.\n")
-    code, _out, err = _cli(tmp_path / "titled", "build", "--format", "epub", "-q")
+    code, _out, err = _cli(tmp_path / "titled", "build", "--format", "epub")
     assert code == 0, err
     with zipfile.ZipFile(tmp_path / "titled" / "build" / "book.epub") as epub:
         assert date in epub.read("EPUB/nav.xhtml").decode("utf-8")
@@ -149,7 +149,7 @@ def test_huge_number_in_front_matter(tmp_path: Path, key: str, number: str) -> N
 )
 def test_huge_number_in_quotes_is_a_text(tmp_path: Path, key: str) -> None:
     _book(tmp_path, f'---\nkind: exercise\n{key}: "{BIG}"\n---\n{SQUAT}', f'title: "{BIG}"\n')
-    code, _out, err = _cli(tmp_path, "build", "--format", "epub", "-q")
+    code, _out, err = _cli(tmp_path, "build", "--format", "epub")
     assert code == 0, err
 
 
@@ -235,7 +235,7 @@ def test_image_width_that_is_not_ascii_pixels_is_dropped(tmp_path: Path, width: 
     _image_book(tmp_path, width)
     code, _out, err = _cli(tmp_path, "check")
     assert code == 0, err
-    code, _out, err = _cli(tmp_path, "build", "--format", "epub", "-q")
+    code, _out, err = _cli(tmp_path, "build", "--format", "epub")
     assert code == 0, err
     with zipfile.ZipFile(tmp_path / "build" / "book.epub") as epub:
         xhtml = epub.read("EPUB/squat.xhtml").decode("utf-8")
@@ -247,7 +247,7 @@ def test_image_width_that_is_not_ascii_pixels_is_dropped(tmp_path: Path, width: 
 
 def test_image_width_with_leading_zeros_is_normalised(tmp_path: Path) -> None:
     _image_book(tmp_path, "0800")
-    code, _out, err = _cli(tmp_path, "build", "--format", "epub", "-q")
+    code, _out, err = _cli(tmp_path, "build", "--format", "epub")
     assert code == 0, err
     with zipfile.ZipFile(tmp_path / "build" / "book.epub") as epub:
         xhtml = epub.read("EPUB/squat.xhtml").decode("utf-8")
@@ -304,7 +304,7 @@ def test_control_character_in_a_program(tmp_path: Path, char: str, name: str) ->
     _book(tmp_path)
     program = PROGRAM.format(extra="", week=1, sets=3, reps=5, load="70%", rest=90)
     (tmp_path / "p.yml").write_text(program.replace("S\n", f"S{char}\n"), encoding="utf-8")
-    code, _out, err = _cli(tmp_path, "program", "p.yml", "-q")
+    code, _out, err = _cli(tmp_path, "program", "p.yml")
     assert code == 0, err
     assert _removed("p.yml", 3, char, "program: ") in err.splitlines()
 
@@ -384,7 +384,7 @@ def _program_errors(tmp_path: Path, **fields: object) -> list[str]:
     values.update(fields)
     _book(tmp_path)
     (tmp_path / "p.yml").write_text(PROGRAM.format(**values), encoding="utf-8")
-    code, _out, err = _cli(tmp_path, "program", "p.yml", "-q")
+    code, _out, err = _cli(tmp_path, "program", "p.yml")
     assert code == 1
     return _errors(err)
 
@@ -645,7 +645,7 @@ def test_long_session_title_gives_a_short_file_name(tmp_path: Path) -> None:
     program = PROGRAM.format(extra="", week=1, sets=3, reps=5, load="70%", rest=90)
     _book(tmp_path)
     (tmp_path / "p.yml").write_text(program.replace("title: S\n", f"title: {title}\n"), "utf-8")
-    code, out, err = _cli(tmp_path, "program", "p.yml", "-j", "1", "-q")
+    code, out, err = _cli(tmp_path, "program", "p.yml", "-j", "1")
     assert code == 0, err
     [card] = (tmp_path / "build" / "cards").iterdir()
     words = "-".join(["lower-body-strength"] * 16)

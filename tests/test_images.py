@@ -50,7 +50,7 @@ def make_book(folder: Path, markdown: str, files: dict[str, bytes | str]) -> Pat
 
 
 def build(book: Path, *options: str) -> tuple[int, list[str]]:
-    code, _, stderr = run_cli("build", "--out", "out", "-q", *options, cwd=book)
+    code, _, stderr = run_cli("build", "--out", "out", *options, cwd=book)
     return code, warning_lines(stderr)
 
 

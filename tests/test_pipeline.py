@@ -127,7 +127,7 @@ def test_one_failed_target_writes_nothing_of_any_target(tmp_path: Path) -> None:
 
 def test_the_old_spellings_still_work(tmp_path: Path) -> None:
     book = copy_book("seedlike", tmp_path)
-    code, stdout, stderr = run_cli("build", "--format", "epub", "--out", "out", "-q", cwd=book)
+    code, stdout, stderr = run_cli("build", "--format", "epub", "--out", "out", cwd=book)
     assert code == 0, stderr
     assert stdout.startswith("wrote out/book.epub: 4 chapters, ")
     code, _, stderr = run_cli("program", "--help")
@@ -139,9 +139,9 @@ def test_warnings_follow_what_is_printed(tmp_path: Path) -> None:
     """The seedlike guide has a dead site link: sheets alone do not print the guide and say
     nothing of it; the book printed with the sheets does."""
     book = copy_book("seedlike", tmp_path)
-    code, _, stderr = run_cli("sheets", "--out", "out", "-q", cwd=book)
+    code, _, stderr = run_cli("sheets", "--out", "out", cwd=book)
     assert code == 0 and warning_lines(stderr) == []
-    code, _, stderr = run_cli("build", "--targets", "epub,sheets", "--out", "out", "-q", cwd=book)
+    code, _, stderr = run_cli("build", "--targets", "epub,sheets", "--out", "out", cwd=book)
     assert code == 0 and len(warning_lines(stderr)) == 1
     assert "guide-glute-training.md:64" in warning_lines(stderr)[0]
 
@@ -192,9 +192,7 @@ def test_the_html_folder_and_the_printables_never_collide(tmp_path: Path) -> Non
     refused before anything is written, in words, not as a disk error found while moving."""
     book = copy_book("seedlike", tmp_path)
     (book / "book.yml").write_text("title: Collide\noutput: handouts\n", encoding="utf-8")
-    code, stdout, stderr = run_cli(
-        "build", "--targets", "html,handouts", "--out", "out", "-q", cwd=book
-    )
+    code, stdout, stderr = run_cli("build", "--targets", "html,handouts", "--out", "out", cwd=book)
     assert code == 1, stderr
     assert "two outputs of this build collide: 'out/handouts/" in stderr
     assert "would be inside 'out/handouts'; choose another 'output:'" in stderr
@@ -237,9 +235,7 @@ def test_a_cache_that_cannot_be_written_loses_only_the_cache(tmp_path: Path) -> 
 def test_a_build_whose_cache_cannot_be_written_succeeds(tmp_path: Path) -> None:
     book = copy_book("seedlike", tmp_path)
     (book / "out" / CACHE_FILE).mkdir(parents=True)
-    code, stdout, stderr = run_cli(
-        "sheets", "glute-bridge", "-j", "1", "--out", "out", "-q", cwd=book
-    )
+    code, stdout, stderr = run_cli("sheets", "glute-bridge", "-j", "1", "--out", "out", cwd=book)
     assert code == 0, stderr
     assert stdout.startswith("wrote out/sheets/glute-bridge.pdf: 1 page")
     assert f"note: cannot record what the outputs were made from in {CACHE_FILE}" in stderr

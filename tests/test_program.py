@@ -560,8 +560,8 @@ ERRORS: dict[str, tuple[str, list[str]]] = {
     "indented with a tab": (
         "title: T\nsessions:\n\t- title: Legs\n",
         [
-            f"{P}:3: error: program: invalid YAML: found character '\\t' that cannot start "
-            "any token; indent with spaces, not tabs"
+            f"{P}:3: error: program: invalid YAML: a tab; indent with spaces (YAML: found "
+            "character '\\t' that cannot start any token)"
         ],
     ),
     "an empty file": (

@@ -22,7 +22,11 @@ __all__ = ["load_book"]
 def load_book(content_dir: Path, book_path: Path | None, reporter: Reporter) -> Book:
     content_dir = content_dir.resolve()
     if not content_dir.is_dir():
-        reporter.error(f"content folder '{content_dir}' does not exist")
+        what = "is not a folder" if content_dir.exists() else "does not exist"
+        reporter.error(
+            f"content folder '{content_dir}' {what}; give the folder that holds the chapters "
+            "(--content DIR)"
+        )
         reporter.check()
     book_file = load_config(book_path or find_book_file(content_dir), reporter)
     chapters = load_chapters(content_dir, reporter)

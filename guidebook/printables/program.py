@@ -91,7 +91,7 @@ def read_program(path: Path, index: ExerciseIndex, reporter: Reporter) -> Progra
 
 
 def _document(text: str, path: Path, reporter: Reporter) -> YamlMap | None:
-    loaded = load_yaml(text, path, 1, reporter, "program", "; indent with spaces, not tabs")
+    loaded = load_yaml(text, path, 1, reporter, "program")
     if loaded is None:
         return None
     if loaded.data is None:
