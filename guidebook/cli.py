@@ -17,15 +17,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import cast
 
-from guidebook import __version__
+from guidebook import __version__, progressbar
 from guidebook.build import BuildRequest, build, prepare
 from guidebook.cliparse import Parser, program_name
+from guidebook.completion import script
 from guidebook.contract import Output, Progress
 from guidebook.diagnostics import BookError, Reporter, UsageError, display_path
 from guidebook.interrupts import Terminated, termination_raises
 from guidebook.model import Target, Trim
 from guidebook.options import content_options, output_options
-from guidebook.targets import REGISTRY, parse_targets
+from guidebook.targets import ALIASES, REGISTRY, parse_targets
 from guidebook.writer import Written
 
 Command = Callable[[argparse.Namespace, Reporter, Progress, Written], int]
@@ -37,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse already printed its message
         return int(exc.code or 0)
     reporter = Reporter(strict=args.strict, quiet=args.quiet)
+    progressbar.enable(sys.stderr.isatty() and not args.quiet)
     progress = (lambda _line: None) if args.quiet else _progress
     written = Written()  # what is in place: every closing message below is made from it
     command: Command = args.run
@@ -120,6 +122,11 @@ def _sheets(args: argparse.Namespace, reporter: Reporter, progress: Progress, w:
 def _cards(args: argparse.Namespace, reporter: Reporter, progress: Progress, w: Written) -> int:
     targets: tuple[Target, ...] = ("card", "sheet") if args.with_sheets else ("card",)
     return _write(_request(args, targets), reporter, progress, w)
+
+
+def _completion(args: argparse.Namespace, *_: object) -> int:
+    print(script(_parser(), args.shell, [*REGISTRY, *ALIASES]), end="")
+    return 0
 
 
 def _write(request: BuildRequest, reporter: Reporter, progress: Progress, w: Written) -> int:
@@ -248,6 +255,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     output_options(cards)
     cards.add_argument("program", metavar="FILE", help="the program (YAML)")
+    shells = commands.add_parser("completion", help="print a bash or zsh completion script")
+    shells.add_argument("shell", choices=("bash", "zsh"))
+    shells.set_defaults(run=_completion, quiet=False, strict=False)
     cards.add_argument("--roster", metavar="FILE", help="CSV of athletes: one card each")
     cards.add_argument(
         "--with-sheets", action="store_true", help="also the form sheets of its exercises"

@@ -3,6 +3,8 @@ mode that prints only errors, a content path that is a file."""
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +89,25 @@ def test_quiet_prints_nothing_but_errors(tmp_path: Path) -> None:
     code, out, err = run_cli("build", "-q", "--targets", "epub", "--content", "content", cwd=root)
     assert code == 1 and out == ""
     assert all("error" in line or "problem" in line for line in err.splitlines()), err
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("script") is None, reason="util-linux's script is not installed")
+def test_a_terminal_gets_progress_bars_a_pipe_does_not(tmp_path: Path) -> None:
+    root = copy_book("seedlike", tmp_path)
+    command = (
+        f"stty cols 100 rows 40; {sys.executable} {REPO / 'make_book.py'} build "
+        "--targets pdf,sheets --content content --out out"
+    )
+    shown = subprocess.run(
+        ["script", "-qec", command, "/dev/null"], capture_output=True, text=True, cwd=root
+    ).stdout
+    frames = [f for f in shown.replace("\r", "\n").splitlines() if "laying out the PDF" in f]
+    assert any(re.search(r": \d+ pages \[", f) for f in frames), frames  # first layout: counted
+    assert any(re.search(r"\| +\d+/\d+ \[", f) for f in frames), frames  # later: of a total
+    lines = shown.replace("\r", "\n").splitlines()
+    assert any(re.search(r"rendering: +\d+%\|.*\d+/2 \[", f) for f in lines), lines
+    code, _, err = run_cli(
+        "build", "--targets", "pdf", "--content", "content", "--out", "o2", cwd=root
+    )
+    assert code == 0 and "pages/s" not in err and "laying out" not in err

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from guidebook import __version__
+from guidebook import __version__, progressbar
 from guidebook.cache import OutputCache
 from guidebook.model import Paper
 from guidebook.printables import outlines
@@ -63,10 +63,16 @@ class Batch:
             results[job.output] = Result(job.output, key=key, skipped=cache.fresh(job.output, key))
         todo = [job for job in self.jobs if not results[job.output].skipped]
         staged = [replace(job, output=stage(job.output)) for job in todo]
-        rendered = _render_all(staged, self.layout_folders, self.paper, self.workers)
+        with progressbar.items(len(staged), "rendering") as done:
+            rendered = _render_all(staged, self.layout_folders, self.paper, self.workers, done)
         for job, result in zip(todo, rendered, strict=True):
             results[job.output] = replace(result, output=job.output, key=results[job.output].key)
         return [results[job.output] for job in self.jobs]
+
+
+def _counted(result: Result, done: Callable[[int], None]) -> Result:
+    done(1)
+    return result
 
 
 def cores() -> int:
@@ -74,12 +80,17 @@ def cores() -> int:
 
 
 def _render_all(
-    jobs: Sequence[Job], folders: tuple[Path, ...], paper: Paper, workers: int
+    jobs: Sequence[Job],
+    folders: tuple[Path, ...],
+    paper: Paper,
+    workers: int,
+    done: Callable[[int], None],
 ) -> Iterable[Result]:
+    """Every job's result, in order; `done(1)` after each (the progress bar)."""
     workers = min(workers or cores(), len(jobs))
     renderer = Printer(folders, paper)
     if workers <= 1:
-        return [renderer.render(job) for job in jobs]
+        return [_counted(renderer.render(job), done) for job in jobs]
     # Measured once here rather than in every worker (only sheets use them).
     rooms = renderer.rooms() if any(job.template == SHEET for job in jobs) else None
     outlines.load()  # glyph outlines and widths: read once, inherited by every worker
@@ -93,7 +104,7 @@ def _render_all(
         initargs=(folders, paper, rooms, os.getpid()),
     )
     try:
-        results = list(pool.map(_render_in_worker, jobs, chunksize=chunk))
+        results = [_counted(r, done) for r in pool.map(_render_in_worker, jobs, chunksize=chunk)]
     except BaseException:  # Ctrl-C, SIGTERM, a broken worker: stop the others now
         _kill_workers(pool)
         raise

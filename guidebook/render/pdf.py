@@ -21,6 +21,7 @@ from typing import Any
 
 import pydyf
 
+from guidebook import progressbar
 from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.diagnostics import Reporter
 from guidebook.model import Edition, PrintSetup
@@ -82,7 +83,8 @@ def render_pdf(
     session = session or Session()
     doc = book_document(edition, setup, when)
     with captured(reporter.warning, doc.assets):
-        doc, draft, document, settled = _lay_out(session, doc, setup)
+        with progressbar.pages("laying out the PDF"):
+            doc, draft, document, settled = _lay_out(session, doc, setup)
         starts = _anchor_pages(
             document, {ch.anchor for ch in doc.view.chapters} | {doc.view.first_main_id}
         )
