@@ -14,14 +14,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from guidebook.diagnostics import Reporter
 from guidebook.model import Edition, PrintSetup
-from guidebook.render.pagemap import PageMap
-from guidebook.render.session import Session
 from guidebook.training import Person, Program
 from guidebook.writer import Staging
+
+if TYPE_CHECKING:  # WeasyPrint: `check` and an EPUB-only build never import it
+    from guidebook.render.pagemap import PageMap
+    from guidebook.render.session import Session
 
 Progress = Callable[[str], None]
 
@@ -61,6 +63,8 @@ class RenderContext:
     @cached_property
     def session(self) -> Session:
         """The WeasyPrint session this build's targets share (made on first use)."""
+        from guidebook.render.session import Session
+
         return Session()
 
 
@@ -78,8 +82,7 @@ class Renderer(Protocol):
     needs: Needs
 
     def chapters(self, context: RenderContext) -> Sequence[str]:
-        """The slugs of the chapters it prints (here: all of them); what the content says of
-        chapters no target prints is not shown."""
+        """The slugs of the chapters it prints (all): the content's words on others are hidden."""
         return [doc.chapter.slug for doc in context.edition.chapters]
 
     def render(self, context: RenderContext) -> list[Output]:

@@ -7,28 +7,50 @@ printed pages begin (`render/pagemap.py`), and the printables last.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Sequence
+from functools import cached_property
 from typing import cast
 
 from guidebook.cliparse import did_you_mean
-from guidebook.contract import Renderer
+from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.diagnostics import UsageError
 from guidebook.model import Target
-from guidebook.printables.card import CardTarget
-from guidebook.printables.handout import HandoutTarget
-from guidebook.printables.sheet import SheetTarget
-from guidebook.render.epub import EpubTarget
-from guidebook.render.html import HtmlTarget
-from guidebook.render.pdf import PdfTarget
-from guidebook.render.printcover import CoverTarget
+
+NOTHING, PRINT = Needs(), Needs(print_images=True)
+
+
+class Deferred(Renderer):
+    """A target whose module is imported when a build first uses it, so that `check` and an
+    EPUB-only build never import WeasyPrint (a second of a quick build). What the orchestrator
+    asks before rendering, `needs`, is stated here; a test holds it equal to the target's."""
+
+    def __init__(self, name: str, where: str, needs: Needs = NOTHING) -> None:
+        self.name, self.where, self.needs = name, where, needs
+
+    @cached_property
+    def target(self) -> Renderer:
+        module, _, cls = self.where.partition(":")
+        made: Renderer = getattr(importlib.import_module(module), cls)()
+        return made
+
+    def chapters(self, context: RenderContext) -> Sequence[str]:
+        return self.target.chapters(context)
+
+    def render(self, context: RenderContext) -> list[Output]:
+        return self.target.render(context)
+
 
 REGISTRY: dict[Target, Renderer] = {
-    "html": HtmlTarget(),
-    "pdf": PdfTarget(),
-    "epub": EpubTarget(),  # after pdf: its page-list marks where the printed pages begin
-    "cover": CoverTarget(),  # after pdf: its spine is as wide as the interior is thick
-    "handout": HandoutTarget(),
-    "sheet": SheetTarget(),
-    "card": CardTarget(),
+    "html": Deferred("html", "guidebook.render.html:HtmlTarget"),
+    "pdf": Deferred("pdf", "guidebook.render.pdf:PdfTarget", PRINT),
+    # after pdf: its page-list marks where the printed pages begin
+    "epub": Deferred("epub", "guidebook.render.epub:EpubTarget"),
+    # after pdf: its spine is as wide as the interior is thick
+    "cover": Deferred("cover", "guidebook.render.printcover:CoverTarget"),
+    "handout": Deferred("handout", "guidebook.printables.handout:HandoutTarget", PRINT),
+    "sheet": Deferred("sheet", "guidebook.printables.sheet:SheetTarget"),
+    "card": Deferred("card", "guidebook.printables.card:CardTarget"),
 }
 
 # Other spellings users type: the plural output folders' names.

@@ -30,6 +30,8 @@ def test_the_registry_names_every_target_once() -> None:
     for name, target in targets.REGISTRY.items():
         assert target.name == name
         assert isinstance(target.needs, Needs)
+        assert isinstance(target, targets.Deferred)
+        assert target.target.name == name and target.target.needs == target.needs
     assert set(targets.ALIASES.values()) <= set(targets.REGISTRY)
     assert set(get_args(Target)) == set(targets.REGISTRY)
 

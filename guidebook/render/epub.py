@@ -15,8 +15,7 @@ Photos over 4 megapixels, which Apple Books refuses, are scaled down for the EPU
 from __future__ import annotations
 
 import datetime as dt
-import os
-import zipfile
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,15 +31,14 @@ from guidebook.render.cover import draw_cover
 from guidebook.render.emoji import EmojiImages
 from guidebook.render.epub_fonts import MEDIA_TYPE as FONT_MEDIA_TYPE
 from guidebook.render.epub_fonts import marks_fonts
+from guidebook.render.epubzip import write_zip
 from guidebook.render.pagemap import (
-    NAV,
     Marker,
     PageMap,
     mark_pages,
     page_list_metadata,
     page_list_nav,
     page_list_summary,
-    with_page_list,
 )
 from guidebook.render.resources import builtin_assets, template_env
 
@@ -166,10 +164,12 @@ def render_epub(
         {"href": "nav.xhtml", "title": "Contents", "type": "toc"},
         {"href": first, "title": "Start of content", "type": "bodymatter"},
     ]
+    packed = io.BytesIO()  # EbookLib's zip, left uncompressed: `write_zip` compresses once
     epub.write_epub(
-        str(path),
+        packed,
         book,
         {
+            "compresslevel": 0,
             "raise_exceptions": True,
             "mtime": when,
             "epub2_guide": False,
@@ -180,7 +180,7 @@ def render_epub(
         },
     )
     nav_extra = page_list_nav(markers) if markers else ""
-    _normalise_zip(path, when, nav_extra)
+    write_zip(packed, path, when, nav_extra)
     return len(view.chapters), markers
 
 
@@ -275,26 +275,3 @@ def _add_glyphs(book: epub.EpubBook, emoji: EmojiImages, stylesheet: bytes) -> N
 def _stylesheet() -> bytes:
     css = builtin_assets() / "css"
     return (css / "base.css").read_bytes() + b"\n" + (css / "epub.css").read_bytes()
-
-
-def _normalise_zip(path: Path, when: dt.datetime, nav_extra: str = "") -> None:
-    """Rewrite the zip with the build time on every entry, `mimetype` first and stored, and
-    `nav_extra` (the page-list) added to the end of the navigation document's body.
-
-    EbookLib stamps entries with the wall-clock time, so two builds of the same sources would
-    differ; with SOURCE_DATE_EPOCH set, `when` is fixed and so are the bytes.
-    """
-    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    with zipfile.ZipFile(path) as source:
-        entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    entries.sort(key=lambda entry: entry[0] != "mimetype")  # stable: keeps the rest in order
-    if nav_extra:
-        entries = [(n, with_page_list(d, nav_extra) if n == NAV else d) for n, d in entries]
-    temporary = path.with_name(path.name + ".zip-tmp")
-    with zipfile.ZipFile(temporary, "w") as out:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            out.writestr(info, data)
-    os.replace(temporary, path)

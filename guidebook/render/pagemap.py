@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree, html
-from weasyprint.formatting_structure import boxes
 
 from guidebook.convert.tree import parse_fragment, to_xhtml
 
@@ -66,12 +65,15 @@ def key(text: str) -> str:
 
 def page_map(document: Any, anchors: set[str], front_pages: int, source: str) -> PageMap:
     """Where each main-matter page of the laid-out `document` begins, by chapter key."""
+    from weasyprint.formatting_structure import boxes  # here: an EPUB build never loads it
+
+    kinds = (boxes.MarginBox, boxes.TextBox)
     parts: dict[str, list[str]] = {anchor: [] for anchor in anchors}
     lengths = dict.fromkeys(anchors, 0)
     pages = []
     for index, page in enumerate(document.pages):
         first: tuple[str, int] | None = None
-        for anchor, text in _texts(page._page_box, None, anchors):
+        for anchor, text in _texts(page._page_box, None, anchors, kinds):
             piece = key(text)
             if anchor is None or not piece:
                 continue
@@ -102,19 +104,23 @@ def _with_blank_pages_placed(pages: list[PageStart]) -> tuple[PageStart, ...]:
     return tuple(reversed(placed))
 
 
-def _texts(box: Any, anchor: str | None, anchors: set[str]) -> Iterator[tuple[str | None, str]]:
-    """(chapter anchor, text) of every text box under `box`, in layout order."""
+def _texts(
+    box: Any, anchor: str | None, anchors: set[str], kinds: tuple[Any, Any]
+) -> Iterator[tuple[str | None, str]]:
+    """(chapter anchor, text) of every text box under `box`, in layout order; `kinds` are
+    WeasyPrint's margin box and text box classes."""
+    margin_box, text_box = kinds
     box = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
-    if isinstance(box, boxes.MarginBox):
+    if isinstance(box, margin_box):
         return  # running heads and folios
     element = getattr(box, "element", None)
     if element is not None and (name := element.get("id")) in anchors:
         anchor = name
-    if isinstance(box, boxes.TextBox):
+    if isinstance(box, text_box):
         yield anchor, box.text
         return
     for child in getattr(box, "children", ()):
-        yield from _texts(child, anchor, anchors)
+        yield from _texts(child, anchor, anchors, kinds)
 
 
 # --- the EPUB side -----------------------------------------------------------------------------
