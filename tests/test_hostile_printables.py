@@ -420,7 +420,7 @@ def test_interrupted_sheets_exit_cleanly_with_no_worker_left(
         process.send_signal(sent)
     stdout, err = process.communicate(timeout=60)
     assert process.returncode == code, err
-    assert f"make_book: {said}; no output was replaced" in err
+    assert f"make_book.py: {said}; no output was replaced" in err  # the name it was run as
     assert "Traceback" not in err and stdout == ""
     time.sleep(0.5)
     assert not [w for w in workers if alive(w)]

@@ -48,7 +48,7 @@ def book(tmp_path: Path) -> Path:
 
 
 def build(book: Path, formats: str, *extra: object) -> tuple[int, str, str]:
-    return run_cli("build", "--format", formats, "--out", "out", "-q", *extra, cwd=book)
+    return run_cli("build", "--format", formats, "--out", "out", *extra, cwd=book)
 
 
 def edit(book: Path) -> None:
@@ -114,8 +114,8 @@ def test_a_failed_move_replaces_no_output(
 def test_when_undoing_fails_too_the_message_names_what_was_replaced(
     book: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every move into --out after the first fails: the EPUB is new, the PDF old, and the
-    message says exactly that; the previous EPUB is kept, not deleted."""
+    """Every move into --out after the first fails: the PDF (made first) is new, the EPUB old,
+    and the message says exactly that; the previous PDF is kept, not deleted."""
     code, _, err = build(book, "epub,pdf")
     assert code == 0, err
     old_epub = (book / "out" / "book.epub").read_bytes()
@@ -133,13 +133,13 @@ def test_when_undoing_fails_too_the_message_names_what_was_replaced(
     monkeypatch.setattr(os, "replace", replace)
     code, _, err = build(book, "epub,pdf")
     assert code == 1
-    assert "1 output was already replaced (out/book.epub)" in err
+    assert "1 output was already replaced (out/book.pdf)" in err
     assert "no output was replaced" not in err and "Traceback" not in err
-    assert (book / "out" / "book.epub").read_bytes() != old_epub
-    assert (book / "out" / "book.pdf").read_bytes() == old_pdf
+    assert (book / "out" / "book.pdf").read_bytes() != old_pdf
+    assert (book / "out" / "book.epub").read_bytes() == old_epub
     (rescued,) = (book / "out").glob(".guidebook-rescued-*")
     assert str(rescued.relative_to(book)) in err
-    assert old_epub in [p.read_bytes() for p in rescued.rglob("*") if p.is_file()]
+    assert old_pdf in [p.read_bytes() for p in rescued.rglob("*") if p.is_file()]
 
 
 # --- one command at a time per --out ----------------------------------------------------------
@@ -187,7 +187,7 @@ def test_a_command_into_a_locked_out_waits_then_stops(
     with holding_the_lock(out):
         before = tree(out)
         started = time.monotonic()
-        code, stdout, err = run_cli(*COMMANDS[command], "--out", out, "-q", cwd=sample)
+        code, stdout, err = run_cli(*COMMANDS[command], "--out", out, cwd=sample)
         assert time.monotonic() - started < 30
         assert tree(out) == before  # nothing written, nothing removed (not even the lock)
     assert code == 1
@@ -320,7 +320,7 @@ def test_an_interrupted_build_exits_cleanly_and_replaces_nothing(
     process.send_signal(sent)
     _, err = process.communicate(timeout=60)
     assert process.returncode == code, err
-    assert f"make_book: {said}; no output was replaced" in err
+    assert f"make_book.py: {said}; no output was replaced" in err  # the name it was run as
     assert "Traceback" not in err
     assert tree(out) == before  # staging removed, the previous EPUB as it was, no PDF
 
