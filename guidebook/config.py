@@ -15,6 +15,7 @@ from typing import Any, get_args
 
 from guidebook.diagnostics import Reporter, shorten
 from guidebook.imagefile import ImageProblem, inspect_image
+from guidebook.indexes import parse_indexes
 from guidebook.language import check_language
 from guidebook.model import BookConfig, Press, Trim
 from guidebook.schema import Field, build, parse_yaml_mapping, validate
@@ -116,6 +117,12 @@ BOOK_FIELDS: tuple[Field, ...] = (
         "Cover image for the EPUB (JPEG or PNG, ideally 1600x2560), relative to the book file; "
         "default: a typographic cover is drawn.",
     ),
+    Field(
+        "indexes",
+        "raw",
+        "Back-of-book indexes: a list of target, secondary, equipment, body_part, difficulty, "
+        "or a mapping of those to titles; false for none. Default: all five.",
+    ),
     Field("chapters", "parts", "Chapter order as a list of slugs, without parts."),
     Field(
         "parts",
@@ -172,6 +179,7 @@ def load_config(path: Path | None, reporter: Reporter) -> BookFile:
         "cover": _cover,
         "language": check_language,
         "output": _output,
+        "indexes": parse_indexes,
     }
     for key, check in checks.items():  # None: wrong (reported), so the default is used
         if key in values:

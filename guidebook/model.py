@@ -26,6 +26,14 @@ SectionRole = Literal["quick", "steps", "tips", "mistakes", "faq", "related"]
 
 
 @dataclass(frozen=True)
+class IndexSpec:
+    """One back-of-book index the book asks for (`indexes:`; see indexes.py)."""
+
+    kind: str  # target, secondary, equipment, body_part, difficulty
+    title: str
+
+
+@dataclass(frozen=True)
 class BookConfig:
     """book.yml, or its defaults when a folder of chapters is built without one."""
 
@@ -50,6 +58,7 @@ class BookConfig:
     chapter_start: Literal["auto", "right", "any"] = "auto"
     output: str = "book"
     cover: Path | None = None
+    indexes: tuple[IndexSpec, ...] | None = None  # None: all five (indexes.DEFAULT_INDEXES)
     path: Path | None = None  # the book file, when there is one
 
 

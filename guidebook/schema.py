@@ -40,7 +40,7 @@ from guidebook.safeyaml import (
 # What a field accepts. "strings" takes a list of strings or one comma-separated string;
 # "list" a list of records of the schema `Field.of`; "text", "number" and "label" are read
 # by the program's reader, which knows their limits.
-Kind = str  # "str" | "strings" | "bool" | "date" | "choice" | "parts" | "list" | "text" ...
+Kind = str  # "str" | "strings" | "bool" | "date" | "choice" | "parts" | "raw" | "list" ...
 
 
 @dataclass(frozen=True)
@@ -241,8 +241,8 @@ def coerce(raw: Any, spec: Field) -> tuple[Any, str | None]:
         if value in spec.choices:
             return value, None
         return None, "one of " + ", ".join(spec.choices)
-    if spec.kind == "parts":
-        return raw, None  # checked by the book loader, which knows the chapters
+    if spec.kind in ("parts", "raw"):
+        return raw, None  # checked by the book loader, or by the key's own check
     raise AssertionError(f"unknown field kind {spec.kind}")
 
 

@@ -69,5 +69,6 @@ def parse_targets(text: str) -> tuple[Target, ...]:
         listed = ", ".join(f"'{name}'" for name in dict.fromkeys(unknown))
         plural = "s" if len(set(unknown)) > 1 else ""
         hint = did_you_mean(unknown[0], [*REGISTRY, *ALIASES]) if len(set(unknown)) == 1 else ""
-        raise UsageError(f"--targets: unknown target{plural} {listed}{hint}; {choices}")
+        rest = f" ({choices})" if hint else f"; {choices}"
+        raise UsageError(f"--targets: unknown target{plural} {listed}{hint}{rest}")
     return tuple(t for t in REGISTRY if t in wanted)

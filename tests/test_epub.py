@@ -12,6 +12,8 @@ import pytest
 from conftest import EMOJI, Built, book_params, epubcheck_messages
 from lxml import etree
 
+from guidebook.indexes import DEFAULT_INDEXES, BookIndex, Locator, book_indexes
+
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -100,6 +102,15 @@ def test_every_xhtml_file_is_in_the_manifest_as_xhtml(any_build: Built) -> None:
         assert types.get(name) == "application/xhtml+xml", name
 
 
+def indexes_of(built: Built) -> tuple[BookIndex, ...]:
+    """The back-of-book indexes the book has (indexes.py), as the outputs should list them."""
+    cfg = built.book.config
+    exercises = [
+        (ch.exercise, Locator(ch.anchor, ch.title)) for ch in built.book.chapters if ch.exercise
+    ]
+    return book_indexes(DEFAULT_INDEXES if cfg.indexes is None else cfg.indexes, exercises)
+
+
 def test_spine_follows_the_book_order(any_build: Built) -> None:
     pkg = package(any_build.epub)
     expected: list[str] = ["cover", "titlepage", "nav"]
@@ -107,6 +118,7 @@ def test_spine_follows_the_book_order(any_build: Built) -> None:
         if part.title:
             expected.append(f"c-{part.anchor}")
         expected += [f"c-{ch.anchor}" for ch in part.chapters]
+    expected += ["book-index"] if indexes_of(any_build) else []  # the indexes, last
     assert list(pkg.spine) == expected
 
 
@@ -121,6 +133,7 @@ def test_withbook_spine_is_the_book_file_order(withbook_build: Built) -> None:
         "c-part-planning",
         "c-weekly-plan",
         "c-rest-days",
+        "book-index",
     ]
 
 
@@ -128,8 +141,11 @@ def test_nav_has_one_link_per_chapter_and_landmarks(any_build: Built) -> None:
     pkg = package(any_build.epub)
     toc = nav_of_type(pkg, "toc")
     links = [(a.get("href"), "".join(a.itertext())) for a in toc.iter(f"{{{NS['x']}}}a")]
-    chapter_links = [link for link in links if not link[0].startswith("part-")]
+    chapter_links = [link for link in links if not link[0].startswith(("part-", "book_index"))]
     assert chapter_links == [(f"{slug}.xhtml", title) for slug, title in any_build.chapters]
+    index_links = [link for link in links if link[0].startswith("book_index")]
+    expected = [(f"book_index.xhtml#{i.anchor}", i.title) for i in indexes_of(any_build)]
+    assert index_links == expected and links[len(links) - len(expected) :] == expected
     titled = [p for p in any_build.book.parts if p.title]
     assert [t for h, t in links if h.startswith("part-")] == [p.title for p in titled]
     landmarks = nav_of_type(pkg, "landmarks")
@@ -149,6 +165,7 @@ def test_withbook_nav_nests_chapters_under_parts(withbook_build: Built) -> None:
     assert tree == [
         ("Lower Body", ["Split Squat", "Hip Hinge Drill"]),
         ("Planning", ["A Weekly Plan for Stronger Hips", "Rest Days"]),
+        *((index.title, []) for index in indexes_of(withbook_build)),
     ]
 
 

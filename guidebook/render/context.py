@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from guidebook.indexes import DEFAULT_INDEXES, BookIndex, Locator, book_indexes
 from guidebook.model import BookConfig, ChapterDoc, Edition
 
 
@@ -53,6 +54,7 @@ class BookView:
     description: str | None
     keywords: tuple[str, ...]
     parts: tuple[PartView, ...]
+    indexes: tuple[BookIndex, ...] = ()  # back-of-book indexes, after the last chapter
 
     @property
     def chapters(self) -> tuple[ChapterView, ...]:
@@ -102,6 +104,15 @@ def book_view(
         or next((c.description for c in edition.book.chapters if c.description), None),
         keywords=cfg.keywords or _chapter_keywords(edition),
         parts=tuple(parts),
+        indexes=book_indexes(
+            DEFAULT_INDEXES if cfg.indexes is None else cfg.indexes,
+            (
+                (doc.chapter.exercise, Locator(doc.chapter.anchor, doc.chapter.title))
+                for _, docs in edition.parts
+                for doc in docs
+                if doc.chapter.exercise is not None
+            ),
+        ),
     )
 
 

@@ -53,6 +53,7 @@ ACCESSIBILITY = (
     ("schema:accessibilityFeature", "displayTransformability"),
     ("schema:accessibilityHazard", "none"),
 )
+INDEX_FILE = "book_index.xhtml"  # no chapter's: anchors never contain "_" (names.py)
 SUMMARY = (
     "Reflowable text with a navigable table of contents, headings for every chapter and "
     "section, and text alternatives for images."
@@ -119,11 +120,11 @@ def render_epub(
     spine: list[epub.EpubHtml] = [cover, titlepage, nav]
     markers: list[Marker] = []
 
-    def marked(content: str, anchor: str) -> str:
-        """The part's or chapter's page with the print pages that begin in it marked."""
+    def marked(content: str, anchor: str, file: str | None = None) -> str:
+        """The part's, chapter's or index's page with the print pages that begin in it marked."""
         if print_pages is None:
             return content
-        content, placed = mark_pages(content, anchor, f"{anchor}.xhtml", print_pages)
+        content, placed = mark_pages(content, anchor, file or f"{anchor}.xhtml", print_pages)
         markers.extend(placed)
         return content
 
@@ -144,6 +145,12 @@ def render_epub(
             toc.append((epub.Section(part.title, href=part.file), links))
         else:
             toc.extend(links)
+    if view.indexes:
+        content = env.get_template("epub/index.xhtml.j2").render(indexes=view.indexes)
+        for index in view.indexes:
+            content = marked(content, index.anchor, INDEX_FILE)
+        spine.append(page("book-index", INDEX_FILE, "Index", content))
+        toc.extend(epub.Link(f"{INDEX_FILE}#{i.anchor}", i.title, i.anchor) for i in view.indexes)
     for asset in edition.assets:
         book.add_item(
             epub.EpubItem(
@@ -163,6 +170,7 @@ def render_epub(
         {"href": "cover.xhtml", "title": "Cover", "type": "cover"},
         {"href": "nav.xhtml", "title": "Contents", "type": "toc"},
         {"href": first, "title": "Start of content", "type": "bodymatter"},
+        *([{"href": INDEX_FILE, "title": "Index", "type": "index"}] if view.indexes else []),
     ]
     packed = io.BytesIO()  # EbookLib's zip, left uncompressed: `write_zip` compresses once
     epub.write_epub(

@@ -92,6 +92,7 @@ def render_pdf(
         source = f"the PDF edition, {TRIMS[setup.trim].label}"
         sections = {ch.anchor for ch in doc.view.chapters}
         sections |= {part.anchor for part in doc.view.parts if part.title}
+        sections |= {index.anchor for index in doc.view.indexes}
         pages = page_map(document, sections, front, source)
         identity = f"{edition.book.config.title}|{when.isoformat()}"
         document.write_pdf(path, finisher=_finish(front, setup, identity), **pdf_options(setup))
