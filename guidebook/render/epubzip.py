@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from html import escape
 from pathlib import Path
 
 from guidebook.render.pagemap import NAV, with_page_list
 
+OPF = "EPUB/content.opf"  # where EbookLib writes the package document
 
-def write_zip(packed: io.BytesIO, path: Path, when: dt.datetime, nav_extra: str = "") -> None:
+
+def write_zip(
+    packed: io.BytesIO, path: Path, when: dt.datetime, language: str, nav_extra: str = ""
+) -> None:
     """Write EbookLib's package to `path` with the build time on every entry, `mimetype` first
     and stored, the rest deflated (once: EbookLib's own zip is left uncompressed; photos are
     deflated too, since an ebook store charges delivery by the megabyte and generated JPEGs
@@ -26,9 +31,19 @@ def write_zip(packed: io.BytesIO, path: Path, when: dt.datetime, nav_extra: str 
     entries.sort(key=lambda entry: entry[0] != "mimetype")  # stable: keeps the rest in order
     if nav_extra:
         entries = [(n, with_page_list(d, nav_extra) if n == NAV else d) for n, d in entries]
+    entries = [(n, with_language(d, language) if n == OPF else d) for n, d in entries]
     with zipfile.ZipFile(path, "w") as out:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             out.writestr(info, data)
+
+
+def with_language(opf: bytes, language: str) -> bytes:
+    """The package element with `xml:lang`: EbookLib writes dc:language only, and accessibility
+    checkers (DAISY Ace's epub-lang) want the package's own language too."""
+    head, found, rest = opf.partition(b"<package ")
+    if not found or b"xml:lang=" in rest.split(b">", 1)[0]:
+        return opf
+    return head + found + f'xml:lang="{escape(language, quote=True)}" '.encode() + rest
