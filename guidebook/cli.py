@@ -26,6 +26,7 @@ from guidebook.diagnostics import BookError, Reporter, UsageError, display_path
 from guidebook.interrupts import Terminated, termination_raises
 from guidebook.model import Target, Trim
 from guidebook.options import content_options, output_options
+from guidebook.scaffold_cli import add_commands
 from guidebook.targets import ALIASES, REGISTRY, parse_targets
 from guidebook.writer import Written
 
@@ -255,6 +256,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     output_options(cards)
     cards.add_argument("program", metavar="FILE", help="the program (YAML)")
+    add_commands(commands)  # init, new
     shells = commands.add_parser("completion", help="print a bash or zsh completion script")
     shells.add_argument("shell", choices=("bash", "zsh"))
     shells.set_defaults(run=_completion, quiet=False, strict=False)
