@@ -21,6 +21,7 @@ import jinja2
 from guidebook.cache import CACHE_FILE, OutputCache
 from guidebook.contract import Output, Progress, RenderContext, Renderer
 from guidebook.convert import ImageOptions, convert_book
+from guidebook.convert.markdown import MarkdownConverter
 from guidebook.convert.remote import RemoteImages
 from guidebook.diagnostics import BookError, Reporter, shorten
 from guidebook.load import load_book
@@ -111,10 +112,14 @@ def print_setup(request: BuildRequest, config: BookConfig) -> PrintSetup:
 
 
 def prepare(
-    request: BuildRequest, reporter: Reporter, progress: Progress, print_images: bool = True
+    request: BuildRequest,
+    reporter: Reporter,
+    progress: Progress,
+    print_images: bool = True,
+    converter: MarkdownConverter | None = None,
 ) -> Edition:
     """Load and convert; raise BookError if the content has errors. With `print_images`,
-    images are checked against their printed size too."""
+    images are checked against their printed size too; `converter` is kept between builds."""
     started = time.perf_counter()
     book = load_book(request.content_dir, request.book_file, reporter)
     reporter.check()
@@ -126,7 +131,7 @@ def prepare(
     images = ImageOptions(
         remote=RemoteImages() if request.remote_images else None, print_images=print_images
     )
-    edition = convert_book(book, reporter, images)
+    edition = convert_book(book, reporter, images, converter)
     reporter.check()
     progress(
         f"converted {len(edition.chapters)} chapters, {len(edition.assets)} images "
@@ -176,12 +181,17 @@ def _render(target: Renderer, context: RenderContext) -> list[Output]:
     try:
         return target.render(context)
     except jinja2.TemplateError as exc:
-        filename: str | None = getattr(exc, "filename", None)  # set on syntax errors only
-        line: int | None = getattr(exc, "lineno", None)
-        context.reporter.error(
-            f"layout: {exc.message or type(exc).__name__}; fix the template or remove the override",
-            Path(filename) if filename else None,
-            line,
-        )
+        report_layout_error(exc, context.reporter)
         context.reporter.check()
         raise  # not reached: check raises BookError
+
+
+def report_layout_error(exc: jinja2.TemplateError, reporter: Reporter) -> None:
+    """A template's mistake as the user's error, at the template's line when Jinja knows it."""
+    filename: str | None = getattr(exc, "filename", None)  # set on syntax errors only
+    line: int | None = getattr(exc, "lineno", None)
+    reporter.error(
+        f"layout: {exc.message or type(exc).__name__}; fix the template or remove the override",
+        Path(filename) if filename else None,
+        line,
+    )

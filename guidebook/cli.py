@@ -27,6 +27,7 @@ from guidebook.interrupts import Terminated, termination_raises
 from guidebook.model import Target, Trim
 from guidebook.options import content_options, output_options
 from guidebook.scaffold_cli import add_commands
+from guidebook.serve.command import add_command as add_serve
 from guidebook.targets import ALIASES, REGISTRY, parse_targets
 from guidebook.writer import Written
 
@@ -257,6 +258,7 @@ def _parser() -> argparse.ArgumentParser:
     output_options(cards)
     cards.add_argument("program", metavar="FILE", help="the program (YAML)")
     add_commands(commands)  # init, new
+    add_serve(commands)
     shells = commands.add_parser("completion", help="print a bash or zsh completion script")
     shells.add_argument("shell", choices=("bash", "zsh"))
     shells.set_defaults(run=_completion, quiet=False, strict=False)

@@ -38,7 +38,7 @@ def complete(script: Path, line: str, cwd: Path | None = None) -> list[str]:
     ("line", "offered"),
     [
         ("", ["--help", "--version", "build", "cards", "check", "completion", "handouts",
-              "init", "new", "program", "sheets"]),
+              "init", "new", "program", "serve", "sheets"]),
         ("bu", ["build"]),
         ("build --pdf", ["--pdf-variant"]),
         ("build --paper 6", ["6x9"]),

@@ -36,8 +36,14 @@ from guidebook.text import disallowed_reference_line, line_of
 __all__ = ["ImageOptions", "convert_book"]
 
 
-def convert_book(book: Book, reporter: Reporter, images: ImageOptions | None = None) -> Edition:
-    converter = MarkdownConverter()
+def convert_book(
+    book: Book,
+    reporter: Reporter,
+    images: ImageOptions | None = None,
+    converter: MarkdownConverter | None = None,
+) -> Edition:
+    """`converter`: one kept between builds (`serve` passes one that remembers its results)."""
+    converter = converter or MarkdownConverter()
     trees = {}
     ids = {}
     headings = {}
