@@ -728,6 +728,7 @@ def test_the_epub_holds_only_the_books_own_files(escapes: Build) -> None:
         "EPUB/css/book.css",
         "EPUB/cover.xhtml",
         "EPUB/titlepage.xhtml",
+        "EPUB/book_index.xhtml",  # the back-of-book indexes, made from the metadata
         "EPUB/images/cover.jpg",  # drawn by guidebook
         *(f"EPUB/{name}" for name, _font in MARKS_FONTS),  # cut from the shipped Inter
         *(f"EPUB/{slug}.xhtml" for slug in slugs),
