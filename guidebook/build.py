@@ -23,11 +23,12 @@ from guidebook.contract import Output, Progress, RenderContext, Renderer
 from guidebook.convert import ImageOptions, convert_book
 from guidebook.convert.markdown import MarkdownConverter
 from guidebook.convert.remote import RemoteImages
-from guidebook.diagnostics import BookError, Reporter, shorten
+from guidebook.diagnostics import BookError, Reporter, UsageError, display_path, shorten
 from guidebook.load import load_book
 from guidebook.model import BookConfig, Edition, Press, PrintSetup, Target, Trim
 from guidebook.numbers import parse_whole
 from guidebook.printables.inputs import read_inputs
+from guidebook.render.resources import layout_folders
 from guidebook.targets import REGISTRY
 from guidebook.writer import Written, output_folder
 
@@ -177,13 +178,29 @@ def _pass_on(found: Reporter, reporter: Reporter, unprinted: set[Path]) -> None:
 
 
 def _render(target: Renderer, context: RenderContext) -> list[Output]:
-    """The target's outputs; a mistake in a layout override is the user's, reported at its line."""
+    """The target's outputs; a mistake in a layout override is the user's, reported at its line.
+    So is a layout WeasyPrint cannot lay out (an override's CSS can reach corners of its code
+    that raise, e.g. a leader inside an inline block): one error, never a traceback."""
     try:
         return target.render(context)
     except jinja2.TemplateError as exc:
         report_layout_error(exc, context.reporter)
         context.reporter.check()
         raise  # not reached: check raises BookError
+    except (BookError, OSError, UsageError):
+        raise
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, AssertionError) as exc:
+        overrides = layout_folders(context.edition.book)[:-1]  # the last is the built-in
+        if not overrides:
+            raise  # the built-in layout: our bug, shown as one
+        context.reporter.error(
+            f"the {target.name} renderer failed on this layout ({type(exc).__name__}: "
+            f"{shorten(str(exc), 120)}); check the CSS of the layout overrides in "
+            f"{display_path(overrides[0])}, or move them aside to see whether the built-in "
+            "layout builds"
+        )
+        context.reporter.check()
+        raise  # not reached
 
 
 def report_layout_error(exc: jinja2.TemplateError, reporter: Reporter) -> None:

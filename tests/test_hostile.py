@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import REPO, copy_book, run_cli
 
 
 def _project(tmp_path: Path, book_yml: str) -> Path:
@@ -160,3 +160,24 @@ def test_book_file_that_is_not_a_regular_file_is_refused(tmp_path: Path, special
     code, _out, err = run_cli("check", "--content", content, "--book", special)
     assert code == 1
     assert "cannot read the book file: it is not a regular file" in err
+
+
+def test_a_layout_weasyprint_cannot_lay_out_is_one_error(tmp_path: Path) -> None:
+    """An override's CSS can reach code in WeasyPrint that raises (here: a leader inside an
+    inline block); the build says so in one line and writes nothing."""
+    root = copy_book("seedlike", tmp_path)
+    override = root / "layouts" / "pdf" / "book.html.j2"
+    override.parent.mkdir(parents=True)
+    built_in = (REPO / "layouts" / "pdf" / "book.html.j2").read_text(encoding="utf-8")
+    override.write_text(
+        built_in.replace(
+            '<style id="geometry">',
+            '<style>.toc-parts { display: inline-block; width: 50%; }</style><style id="geometry">',
+        ),
+        encoding="utf-8",
+    )
+    code, _, err = run_cli("build", "--targets", "pdf", "--content", "content", cwd=root)
+    assert code == 1 and "Traceback" not in err
+    assert "error: the pdf renderer failed on this layout (ValueError: " in err
+    assert "check the CSS of the layout overrides in layouts" in err
+    assert not (root / "build" / "book.pdf").exists()
