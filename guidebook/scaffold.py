@@ -143,6 +143,8 @@ def new_chapter(
 
 def _values(kind: str, name: str, given: dict[str, str | None]) -> dict[str, str]:
     """The archetype's placeholders: the name and the options, each a single clean line."""
+    if kind == "guide":  # the title and keywords go into front matter, inside double quotes
+        name = name.replace("\\", "").replace('"', "'")
     values = {"title": name, "keywords": name.lower()}
     defaults = {"body_part": "Legs", "equipment": "Body Weight", "target": "Glutes",
                 "secondary": "Hamstrings", "difficulty": "Beginner"}  # fmt: skip
@@ -157,8 +159,6 @@ def _values(kind: str, name: str, given: dict[str, str | None]) -> dict[str, str
             f"{', '.join(DIFFICULTIES)}"
         )
     values["difficulty"] = values["difficulty"].capitalize()
-    if any(ch in name for ch in '"\\') and kind == "guide":
-        values["title"] = name.replace("\\", "").replace('"', "'")  # front matter: quoted
     return values
 
 

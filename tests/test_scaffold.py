@@ -113,3 +113,14 @@ def test_a_project_archetype_wins_and_stays_text(tmp_path: Path) -> None:
         "# Sissy Squat\n\n- **Body Part:** Legs\n\n"
         "{{ ''.__class__.__mro__ }} ${__import__('os')} $undefined_thing $5\n"
     )
+
+
+def test_a_guide_named_with_quotes_has_valid_front_matter(tmp_path: Path) -> None:
+    code, _, err = run_cli("new", "guide", 'The "Big Three" Lifts\\', cwd=tmp_path)
+    assert code == 0, err
+    text = (tmp_path / "content/guides/the-big-three-lifts.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---")[1])
+    assert front["title"] == "The 'Big Three' Lifts"
+    assert front["keywords"] == "the 'big three' lifts"
+    code, _, err = run_cli("check", cwd=tmp_path)
+    assert code == 0 and "check passed, 0 warnings" in err, err
