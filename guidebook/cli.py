@@ -27,7 +27,7 @@ from guidebook.interrupts import Terminated, termination_raises
 from guidebook.model import Target, Trim
 from guidebook.options import content_options, output_options
 from guidebook.scaffold_cli import add_commands
-from guidebook.serve.command import add_command as add_serve
+from guidebook.serve_cli import add_command as add_serve
 from guidebook.targets import ALIASES, REGISTRY, parse_targets
 from guidebook.writer import Written
 
@@ -257,13 +257,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     output_options(cards)
     cards.add_argument("program", metavar="FILE", help="the program (YAML)")
+    cards.add_argument("--roster", metavar="FILE", help="CSV of athletes: one card each")
+    cards.add_argument(
+        "--with-sheets", action="store_true", help="also the form sheets of its exercises"
+    )
     add_commands(commands)  # init, new
     add_serve(commands)
     shells = commands.add_parser("completion", help="print a bash or zsh completion script")
     shells.add_argument("shell", choices=("bash", "zsh"))
     shells.set_defaults(run=_completion, quiet=False, strict=False)
-    cards.add_argument("--roster", metavar="FILE", help="CSV of athletes: one card each")
-    cards.add_argument(
-        "--with-sheets", action="store_true", help="also the form sheets of its exercises"
-    )
     return parser

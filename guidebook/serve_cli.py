@@ -1,4 +1,5 @@
-"""The `serve` command's options (`serve/__init__.py` does the serving)."""
+"""The `serve` command's options. The preview itself (`serve/`: threads, watchfiles, the HTTP
+server) is imported only when the command runs, not at every start of the command line."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from guidebook.build import BuildRequest
 from guidebook.contract import Progress
-from guidebook.diagnostics import Reporter
+from guidebook.diagnostics import Reporter, UsageError
 from guidebook.options import content_options
 from guidebook.writer import Written
 
@@ -32,8 +33,6 @@ def _serve(args: argparse.Namespace, reporter: Reporter, progress: Progress, w: 
     from guidebook.serve import ServeOptions, serve
 
     if not 0 <= args.port <= 65535:
-        from guidebook.diagnostics import UsageError
-
         raise UsageError(f"--port: {args.port} is not a port number (0 to 65535)")
     request = BuildRequest(
         content_dir=Path(args.content),
