@@ -3,7 +3,8 @@
 - `pages(what)`: the PDF's layout, page by page, from WeasyPrint's progress log. The first
   layout's length is not known; each later one (the figure pass, a wider inside margin) is
   counted against the one before.
-- `items(total, what)`: a batch of sheets, cards or handouts, one step per file.
+- `items(total, what)`: a batch of sheets, cards or handouts, one step per file; or the pages
+  of a book laid out in chunks (`render/parallel.py`), a chunk at a time.
 
 The command line turns bars on (`enable`) when stderr is a terminal and `-q` was not given;
 under a pipe, in CI or in tests they are off, and print nothing.
@@ -33,9 +34,10 @@ def enabled() -> bool:
 
 
 @contextmanager
-def items(total: int, what: str) -> Iterator[Callable[[int], None]]:
-    """A bar of `total` steps; the block calls the yielded function with steps done."""
-    bar = tqdm(total=total, desc=what, unit=" files", leave=False, file=sys.stderr,
+def items(total: int, what: str, unit: str = "files") -> Iterator[Callable[[int], None]]:
+    """A bar of `total` steps; the block calls the yielded function with steps done (a
+    chunked PDF layout counts its pages against an estimate of the book's)."""
+    bar = tqdm(total=total, desc=what, unit=f" {unit}", leave=False, file=sys.stderr,
                disable=not _enabled, dynamic_ncols=True)  # fmt: skip
     try:
         yield bar.update

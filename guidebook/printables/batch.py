@@ -9,30 +9,21 @@ one warm `Printer` for the whole batch; with one job or `-j 1` the work stays in
 PDFs are rendered into the build's staging folder (`writer.py`); the build moves them into
 place, and only then does the cache remember them.
 
-Workers die with the command: they ignore Ctrl-C (the terminal sends it to the whole process
-group; the command itself stops them), the command kills them when it stops for any reason,
-and on Linux the kernel kills them when the command is killed (`PR_SET_PDEATHSIG`); elsewhere
-a thread in each worker notices that its parent is gone within a second.
+Workers die with the command (`workers.py`).
 """
 
 from __future__ import annotations
 
 import concurrent.futures as futures
-import ctypes
-import ctypes.util
 import hashlib
 import multiprocessing
 import os
-import signal
 import stat
-import sys
-import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from guidebook import __version__, progressbar
+from guidebook import __version__, progressbar, workers
 from guidebook.cache import OutputCache
 from guidebook.model import Paper
 from guidebook.printables import outlines
@@ -51,7 +42,7 @@ class Batch:
     workers: int = 0  # 0: every core
 
     def processes(self, jobs: int) -> int:
-        return max(1, min(self.workers or cores(), jobs))
+        return max(1, min(self.workers or workers.cores(), jobs))
 
     def run(self, stage: Callable[[Path], Path], cache: OutputCache) -> list[Result]:
         """Render every job whose output is not fresh to `stage(output)`; results name the
@@ -75,9 +66,6 @@ def _counted(result: Result, done: Callable[[int], None]) -> Result:
     return result
 
 
-def cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
 
 def _render_all(
     jobs: Sequence[Job],
@@ -87,7 +75,7 @@ def _render_all(
     done: Callable[[int], None],
 ) -> Iterable[Result]:
     """Every job's result, in order; `done(1)` after each (the progress bar)."""
-    workers = min(workers or cores(), len(jobs))
+    workers = min(workers or workers.cores(), len(jobs))
     renderer = Printer(folders, paper)
     if workers <= 1:
         return [_counted(renderer.render(job), done) for job in jobs]
@@ -106,26 +94,13 @@ def _render_all(
     try:
         results = [_counted(r, done) for r in pool.map(_render_in_worker, jobs, chunksize=chunk)]
     except BaseException:  # Ctrl-C, SIGTERM, a broken worker: stop the others now
-        _kill_workers(pool)
+        workers.kill(pool)
         raise
     pool.shutdown()
     return results
 
 
-def _kill_workers(pool: futures.ProcessPoolExecutor) -> None:
-    """End every worker at once: `shutdown` alone would let them finish the queued jobs."""
-    # The executor keeps no public list of its processes before Python 3.14.
-    processes = dict(getattr(pool, "_processes", None) or {})
-    for process in processes.values():
-        if process.is_alive():
-            process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes.values():
-        process.join(5)
-
-
 _WORKER: Printer | None = None
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _start_worker(
@@ -135,33 +110,8 @@ def _start_worker(
     parent: int,
 ) -> None:
     global _WORKER
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, forked with us
-    _die_with(parent)
+    workers.started(parent)
     _WORKER = Printer(folders, paper, rooms)
-
-
-def _die_with(parent: int) -> None:
-    """Make this worker end when `parent` does, even when it is killed with SIGKILL."""
-    if sys.platform.startswith("linux") and _set_parent_death_signal():
-        if os.getppid() != parent:  # the parent died before the signal was armed
-            os._exit(1)
-        return
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-def _set_parent_death_signal() -> bool:
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        return int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
 
 
 def _render_in_worker(job: Job) -> Result:

@@ -34,6 +34,26 @@ def _style(geo: Geometry) -> str:
     return f'<style id="geometry">{geo.css}</style>'
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """A run of the book laid out on its own (`render/parallel.py`): the units it prints (the
+    anchors of its parts and chapters, plus FRONT and BACK for the front and back matter)."""
+
+    units: frozenset[str]
+    css: Markup = Markup("")  # page number and side it starts with, filled in by the worker
+
+    @property
+    def front(self) -> bool:
+        return FRONT in self.units
+
+    @property
+    def back(self) -> bool:
+        return BACK in self.units
+
+
+FRONT, BACK = "guidebook:front", "guidebook:back"  # not XML names: no anchor can take them
+
+
 def book_document(
     edition: Edition, setup: PrintSetup, when: dt.datetime, kind: str = "pdf"
 ) -> BookDocument:
@@ -42,9 +62,26 @@ def book_document(
     view = book_view(
         edition, when.date(), (lambda doc: for_paper(doc.html)) if kind == "pdf" else None
     )
-    cfg = edition.book.config
     page = geometry(setup)
-    html = (
+    html = book_html(edition, view, setup, when, page, kind)
+    assets = {a.name: a for a in (*static_assets(kind), *edition.assets)}
+    if kind == "pdf" and is_pdfx(setup):
+        assets = pdfx_assets(assets, STYLESHEETS[kind])
+    return BookDocument(html, view, assets, page)
+
+
+def book_html(
+    edition: Edition,
+    view: BookView,
+    setup: PrintSetup,
+    when: dt.datetime,
+    page: Geometry,
+    kind: str = "pdf",
+    chunk: Chunk | None = None,
+) -> str:
+    """The book's layout rendered: the whole book, or only `chunk` of it."""
+    cfg = edition.book.config
+    return (
         template_env(edition.book)
         .get_template("pdf/book.html.j2")
         .render(
@@ -56,9 +93,6 @@ def book_document(
             trim_classes=body_classes(setup),
             chapter_start=cfg.chapter_start,
             part_pages=cfg.chapter_start == "right",
+            chunk=chunk,
         )
     )
-    assets = {a.name: a for a in (*static_assets(kind), *edition.assets)}
-    if kind == "pdf" and is_pdfx(setup):
-        assets = pdfx_assets(assets, STYLESHEETS[kind])
-    return BookDocument(html, view, assets, page)

@@ -22,7 +22,7 @@ where the next page begins; a page whose words cannot be found (very rare) likew
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,13 +65,24 @@ def key(text: str) -> str:
 
 def page_map(document: Any, anchors: set[str], front_pages: int, source: str) -> PageMap:
     """Where each main-matter page of the laid-out `document` begins, by chapter key."""
+    main = document.pages[front_pages:]
+    pages, keys = page_starts(main, anchors, lambda index: str(index + 1))
+    return joined_map([pages], [keys], source)
+
+
+def page_starts(
+    pages: list[Any], anchors: set[str], label: Callable[[int], str]
+) -> tuple[list[PageStart], dict[str, str]]:
+    """Where each of WeasyPrint's `pages` begins (`label(i)`: the folio of the i-th), and the
+    key of each chapter in `anchors` whose text is on them. A chunk of the book laid out on its
+    own (`render/chunked.py`) gives its own; `joined_map` puts them together."""
     from weasyprint.formatting_structure import boxes  # here: an EPUB build never loads it
 
     kinds = (boxes.MarginBox, boxes.TextBox)
     parts: dict[str, list[str]] = {anchor: [] for anchor in anchors}
     lengths = dict.fromkeys(anchors, 0)
-    pages = []
-    for index, page in enumerate(document.pages):
+    starts = []
+    for index, page in enumerate(pages):
         first: tuple[str, int] | None = None
         for anchor, text in _texts(page._page_box, None, anchors, kinds):
             piece = key(text)
@@ -81,11 +92,18 @@ def page_map(document: Any, anchors: set[str], front_pages: int, source: str) ->
                 first = (anchor, lengths[anchor])
             parts[anchor].append(piece)
             lengths[anchor] += len(piece)
-        if index >= front_pages:
-            label = str(index - front_pages + 1)
-            pages.append(PageStart(label, *first) if first else PageStart(label, None, 0))
-    keys = {anchor: "".join(pieces) for anchor, pieces in parts.items()}
-    return PageMap(_with_blank_pages_placed(pages), keys, source)
+        starts.append(
+            PageStart(label(index), *first) if first else PageStart(label(index), None, 0)
+        )
+    keys = {anchor: "".join(pieces) for anchor, pieces in parts.items() if pieces}
+    return starts, keys
+
+
+def joined_map(pages: list[list[PageStart]], keys: list[dict[str, str]], source: str) -> PageMap:
+    """One map from the pieces `page_starts` gave, in book order."""
+    every = [page for piece in pages for page in piece]
+    merged = {anchor: text for piece in keys for anchor, text in piece.items()}
+    return PageMap(_with_blank_pages_placed(every), merged, source)
 
 
 def _with_blank_pages_placed(pages: list[PageStart]) -> tuple[PageStart, ...]:

@@ -15,20 +15,24 @@ real bleed (`trim.py` says why WeasyPrint's is not).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pydyf
 
 from guidebook import progressbar
+from guidebook import workers as worker_processes
 from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.diagnostics import Reporter
 from guidebook.model import Edition, PrintSetup
+from guidebook.render import parallel
 from guidebook.render.cmyk import colour_manage, is_pdfx
+from guidebook.render.context import book_view
 from guidebook.render.document import BookDocument, book_document
 from guidebook.render.holes import Settled, settle
 from guidebook.render.pagemap import PageMap, page_map
+from guidebook.render.paper import for_paper
 from guidebook.render.session import Draft, Session, captured
 from guidebook.render.tagged import complete_structure
 from guidebook.render.trim import BLEED_MM, INCH, KDP_PAGES, TRIMS, geometry
@@ -45,7 +49,13 @@ class PdfTarget(Renderer):
         final = context.out_dir / f"{context.edition.book.config.output}.pdf"
         (path,) = context.staging.claim([final])
         result = render_pdf(
-            context.edition, path, context.setup, context.when, context.reporter, context.session
+            context.edition,
+            path,
+            context.setup,
+            context.when,
+            context.reporter,
+            context.session,
+            context.inputs.workers,
         )
         context.handover.print_pages = result.page_map
         return [Output(final, describe(context.setup, result))]
@@ -78,9 +88,28 @@ def render_pdf(
     when: dt.datetime,
     reporter: Reporter,
     session: Session | None = None,
+    workers: int = 1,
 ) -> PdfResult:
-    """Write the book's PDF to `path`; WeasyPrint's warnings become the reporter's."""
-    session = session or Session()
+    """Write the book's PDF to `path`; WeasyPrint's warnings become the reporter's. With
+    `workers` above one (0: every core) the book is laid out in chunks (`parallel.py`),
+    unless it needs one layout of the whole."""
+    workers = workers or worker_processes.cores()
+    if parallel.reason_for_one_process(edition, setup, workers) is None:
+        try:
+            return _render_chunked(edition, path, setup, when, reporter, workers)
+        except parallel.OneProcess as why:
+            reporter.note(f"laying the PDF out in one process: {why}")
+    return _render_whole(edition, path, setup, when, reporter, session or Session())
+
+
+def _render_whole(
+    edition: Edition,
+    path: Path,
+    setup: PrintSetup,
+    when: dt.datetime,
+    reporter: Reporter,
+    session: Session,
+) -> PdfResult:
     doc = book_document(edition, setup, when)
     with captured(reporter.warning, doc.assets):
         with progressbar.pages("laying out the PDF"):
@@ -89,21 +118,64 @@ def render_pdf(
             document, {ch.anchor for ch in doc.view.chapters} | {doc.view.first_main_id}
         )
         front = starts.get(doc.view.first_main_id, 0)
-        source = f"the PDF edition, {TRIMS[setup.trim].label}"
+        source = _source(setup)
         sections = {ch.anchor for ch in doc.view.chapters}
         sections |= {part.anchor for part in doc.view.parts if part.title}
         sections |= {index.anchor for index in doc.view.indexes}
         pages = page_map(document, sections, front, source)
         identity = f"{edition.book.config.title}|{when.isoformat()}"
-        document.write_pdf(path, finisher=_finish(front, setup, identity), **pdf_options(setup))
-    for url in dict.fromkeys(draft.fetcher.refused):
-        reporter.warning(
-            f"the PDF renderer was refused '{url}' (only the book's own files may be loaded)"
-        )
+        document.write_pdf(path, finisher=Finisher(front, setup, identity), **pdf_options(setup))
+    _refused(draft.fetcher.refused, reporter)
     count = len(document.pages)
     _press_checks(setup, count, reporter)
     chapters = {ch.slug: starts[ch.anchor] for ch in doc.view.chapters if ch.anchor in starts}
     return PdfResult(count, chapters, front, settled, doc.geometry.inside, pages)
+
+
+def _render_chunked(
+    edition: Edition,
+    path: Path,
+    setup: PrintSetup,
+    when: dt.datetime,
+    reporter: Reporter,
+    workers: int,
+) -> PdfResult:
+    """The book laid out in chunks by `workers` processes and joined: the same pages as
+    `_render_whole` (the inside margin is chosen from the page count the same way)."""
+    view = book_view(edition, when.date(), lambda doc: for_paper(doc.html))
+    identity = f"{edition.book.config.title}|{when.isoformat()}"
+    finisher = Finisher(0, setup, identity, labels=False)
+    page = geometry(setup)
+    for tries in range(MAX_MARGIN_LAYOUTS + 1):
+        with parallel.scratch(path.parent) as folder:
+            laid, written = parallel.render_chunks(
+                edition, setup, when, reporter, workers, page, Path(folder),
+                pdf_options(setup), finisher, view,
+            )  # fmt: skip
+            wanted = geometry(setup, laid.pages)
+            if wanted.inside > page.inside and tries < MAX_MARGIN_LAYOUTS:
+                page = wanted
+                continue
+            count = parallel.join_chunks(laid, written, path, identity)
+        break
+    _refused([url for w in written for url in w.refused], reporter)
+    _press_checks(setup, count, reporter)
+    chapters = {
+        ch.slug: laid.anchors[ch.anchor] for ch in view.chapters if ch.anchor in laid.anchors
+    }
+    pages = replace(laid.page_map, source=_source(setup)) if laid.page_map else None
+    return PdfResult(count, chapters, laid.front, laid.settled, page.inside, pages)
+
+
+def _source(setup: PrintSetup) -> str:
+    return f"the PDF edition, {TRIMS[setup.trim].label}"
+
+
+def _refused(urls: list[str], reporter: Reporter) -> None:
+    for url in dict.fromkeys(urls):
+        reporter.warning(
+            f"the PDF renderer was refused '{url}' (only the book's own files may be loaded)"
+        )
 
 
 def _lay_out(
@@ -160,20 +232,30 @@ def _anchor_pages(document: Any, wanted: set[str]) -> dict[str, int]:
     return found
 
 
-def _finish(front_pages: int, setup: PrintSetup, identity: str) -> Any:
-    def finish(document: Any, pdf: Any) -> None:
-        nums = pydyf.Array()
-        if front_pages:
-            nums.extend([0, pydyf.Dictionary({"S": "/r"})])
-        nums.extend([front_pages, pydyf.Dictionary({"S": "/D"})])
-        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
-        complete_structure(pdf)
-        if is_pdfx(setup):
-            colour_manage(pdf, identity)
-        if setup.bleed or setup.crop_marks:
-            _bleed_boxes(document, pdf, BLEED_MM * PT_PER_MM if setup.bleed else 0.0)
+@dataclass(frozen=True)
+class Finisher:
+    """WeasyPrint's last step before the file is written: /PageLabels (roman for the front
+    matter, arabic from chapter one; a chunk's file leaves them to the join), the structure
+    tree's missing pieces, the colour management of PDF/X, each page's BleedBox. A class
+    rather than a closure: the chunk workers receive it pickled."""
 
-    return finish
+    front_pages: int
+    setup: PrintSetup
+    identity: str
+    labels: bool = True
+
+    def __call__(self, document: Any, pdf: Any) -> None:
+        if self.labels:
+            nums = pydyf.Array()
+            if self.front_pages:
+                nums.extend([0, pydyf.Dictionary({"S": "/r"})])
+            nums.extend([self.front_pages, pydyf.Dictionary({"S": "/D"})])
+            pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+        complete_structure(pdf)
+        if is_pdfx(self.setup):
+            colour_manage(pdf, self.identity)
+        if self.setup.bleed or self.setup.crop_marks:
+            _bleed_boxes(document, pdf, BLEED_MM * PT_PER_MM if self.setup.bleed else 0.0)
 
 
 def _bleed_boxes(document: Any, pdf: Any, bleed: float) -> None:

@@ -1,0 +1,195 @@
+"""One chunk of the book in a worker: laid out, given its real page numbers, written.
+
+A chunk is a run of the book's units (the front matter, part openers, chapters, the indexes)
+rendered by the book's own layout (`document.Chunk`). To know where it ends, the unit after
+it (`ChunkJob.tail`) is laid out too: the chunk's pages are those before that unit's first
+page, so a blank verso the next chapter asks for is the chunk's last page, as in the whole
+book; the tail's pages are dropped when the chunks are joined.
+
+The chunk starts on the side and with the page number the parent guessed (`ChunkJob.start`,
+`right`), and its references to other chunks' anchors print the pages the parent guessed for
+them. `Laid.renumber` puts the real ones in (`renumber.py`) without a new layout; a chunk
+whose first page changes side is laid out again (`lay_out`).
+"""
+
+from __future__ import annotations
+
+import html as html_text
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from guidebook.model import Asset
+from guidebook.render.holes import Settled, settle
+from guidebook.render.pagemap import PageStart, page_starts
+from guidebook.render.renumber import Kept, recording
+from guidebook.render.session import Session
+
+_CHUNK_STYLE = '<style id="chunk"></style>'
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    """What a worker is told about one chunk."""
+
+    id: int
+    html: str  # rendered with `document.Chunk`: it holds an empty <style id="chunk">
+    tail: str | None  # anchor of the unit laid out after it (None: the book's last chunk)
+    start: int | None  # folio of its first page (None: the CSS sets it, as at chapter one)
+    right: bool  # its first page is a right-hand page
+    externals: dict[str, int]  # anchors of other chunks it refers to -> their folios
+    sections: frozenset[str]  # chapter, part and index anchors: the EPUB's page-list reads them
+    main: bool  # main matter: its pages have arabic folios and go to the page-list
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the parent needs back from a layout: enough to number the whole book."""
+
+    id: int
+    pages: int
+    start: int | None
+    right: bool
+    anchors: dict[str, int]  # anchor -> index of its page in the chunk
+    externals: dict[str, int]  # the folios its references to other chunks print
+    settled: Settled
+
+
+@dataclass(frozen=True)
+class Written:
+    id: int
+    path: Path
+    pages: int  # the chunk's pages: the first of the file (the tail's follow)
+    bookmarks: list[tuple[int, str, str]]  # (level, label, state), in order
+    names: list[str]  # the anchors whose destinations the chunk's file holds for the book
+    page_starts: list[PageStart]  # main-matter chunks: where each page begins (the EPUB's)
+    keys: dict[str, str]
+    refused: list[str]  # what the layout asked for and the sandbox refused
+
+
+def chunk_css(right: bool, book: str) -> Markup:
+    """The side the chunk starts on, and the book's title for the running heads (the title
+    page that sets it is in another chunk). Its first page number is set by `recording`."""
+    side = "right" if right else "left"
+    return Markup(f"html {{ break-before: {side}; string-set: book {css_string(book)}; }}")
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string: every character but letters, digits and spaces escaped."""
+    escaped = "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
+
+
+@dataclass
+class Laid:
+    """A chunk laid out in this worker, with the WeasyPrint state to renumber it."""
+
+    job: ChunkJob
+    start: int | None
+    right: bool
+    document: Any
+    kept: Kept
+    settled: Settled
+    refused: list[str] = field(default_factory=list)
+    pages: int = 0
+    anchors: dict[str, int] = field(default_factory=dict)
+
+    def facts(self) -> Facts:
+        self.pages, self.anchors = _extent(self.document, self.job.tail)
+        return Facts(
+            self.job.id,
+            self.pages,
+            self.start,
+            self.right,
+            self.anchors,
+            dict(self.kept.externals),
+            self.settled,
+        )
+
+    def renumber(self, start: int | None, externals: dict[str, int]) -> Facts:
+        shift = (start or 0) - (self.start or 0)
+        self.document = self.kept.renumber(shift, externals, self.document)
+        self.start = start
+        return self.facts()
+
+
+def lay_out(
+    job: ChunkJob,
+    session: Session,
+    assets: dict[str, Asset],
+    options: dict[str, Any],
+    book: str,
+    start: int | None = None,
+    right: bool | None = None,
+    externals: dict[str, int] | None = None,
+) -> Laid:
+    """Lay the chunk out (with the figure pass) starting at `start` on the `right` side (by
+    default the job's guesses)."""
+    start = job.start if start is None and right is None else start
+    right = job.right if right is None else right
+    externals = dict(job.externals if externals is None else externals)
+    style = f'<style id="chunk">{chunk_css(right, book)}</style>'
+    draft = session.draft(job.html.replace(_CHUNK_STYLE, style, 1), assets, options=options)
+    kept = Kept()
+    with recording(kept, externals, start):
+        document, settled = settle(draft)
+    return Laid(job, start, right, document, kept, settled, draft.fetcher.refused)
+
+
+def write(laid: Laid, path: Path, finisher: Any, options: dict[str, Any]) -> Written:
+    """Write the chunk's PDF (the tail's pages too: the join drops them). A link to an anchor
+    of another chunk is kept: WeasyPrint drops links to anchors it has not seen, so each is
+    given a stand-in destination, which the join replaces by the real one."""
+    document = laid.document
+    linked = {
+        target
+        for page in document.pages
+        for kind, target, *_rest in page.links
+        if kind == "internal"
+    }
+    present = {name for page in document.pages for name in page.anchors}
+    if document.pages:
+        for name in sorted(linked - present):
+            document.pages[-1].anchors[name] = (0, 0, 0, 0)
+    document.write_pdf(path, finisher=finisher, **options)
+    kept = document.pages[: laid.pages]
+    bookmarks = [
+        (level, label, state) for page in kept for level, label, _target, state in page.bookmarks
+    ]
+    starts: list[PageStart] = []
+    keys: dict[str, str] = {}
+    if laid.job.main:
+        first = laid.start or 1
+        starts, keys = page_starts(kept, set(laid.job.sections), lambda i: str(first + i))
+    names = sorted(laid.anchors)
+    return Written(laid.job.id, path, laid.pages, bookmarks, names, starts, keys, laid.refused)
+
+
+def _extent(document: Any, tail: str | None) -> tuple[int, dict[str, int]]:
+    """The chunk's page count (the pages before its tail begins) and the page of each of its
+    anchors."""
+    anchors: dict[str, int] = {}
+    end = len(document.pages)
+    for index, page in enumerate(document.pages):
+        if tail is not None and tail in page.anchors:
+            end = index
+            break
+        for name in page.anchors:
+            anchors.setdefault(name, index)
+    return end, anchors
+
+
+_HREF = re.compile(r'\shref="#([^"]+)"')
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def references(html: str) -> tuple[set[str], set[str]]:
+    """The anchors a rendered chunk links to, and those it holds (the layout's attributes
+    are escaped by Jinja and always double-quoted)."""
+    return (
+        {html_text.unescape(m) for m in _HREF.findall(html)},
+        {html_text.unescape(m) for m in _ID.findall(html)},
+    )
