@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from guidebook import __version__, progressbar, workers
+from guidebook import __version__, progressbar
+from guidebook import workers as worker_processes
 from guidebook.cache import OutputCache
 from guidebook.model import Paper
 from guidebook.printables import outlines
@@ -42,7 +43,7 @@ class Batch:
     workers: int = 0  # 0: every core
 
     def processes(self, jobs: int) -> int:
-        return max(1, min(self.workers or workers.cores(), jobs))
+        return max(1, min(self.workers or worker_processes.cores(), jobs))
 
     def run(self, stage: Callable[[Path], Path], cache: OutputCache) -> list[Result]:
         """Render every job whose output is not fresh to `stage(output)`; results name the
@@ -66,7 +67,6 @@ def _counted(result: Result, done: Callable[[int], None]) -> Result:
     return result
 
 
-
 def _render_all(
     jobs: Sequence[Job],
     folders: tuple[Path, ...],
@@ -75,7 +75,7 @@ def _render_all(
     done: Callable[[int], None],
 ) -> Iterable[Result]:
     """Every job's result, in order; `done(1)` after each (the progress bar)."""
-    workers = min(workers or workers.cores(), len(jobs))
+    workers = min(workers or worker_processes.cores(), len(jobs))
     renderer = Printer(folders, paper)
     if workers <= 1:
         return [_counted(renderer.render(job), done) for job in jobs]
@@ -94,7 +94,7 @@ def _render_all(
     try:
         results = [_counted(r, done) for r in pool.map(_render_in_worker, jobs, chunksize=chunk)]
     except BaseException:  # Ctrl-C, SIGTERM, a broken worker: stop the others now
-        workers.kill(pool)
+        worker_processes.kill(pool)
         raise
     pool.shutdown()
     return results
@@ -110,7 +110,7 @@ def _start_worker(
     parent: int,
 ) -> None:
     global _WORKER
-    workers.started(parent)
+    worker_processes.started(parent)
     _WORKER = Printer(folders, paper, rooms)
 
 

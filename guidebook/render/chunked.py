@@ -109,10 +109,15 @@ class Laid:
             self.settled,
         )
 
-    def renumber(self, start: int | None, externals: dict[str, int]) -> Facts:
+    def renumber(self, start: int | None, right: bool, externals: dict[str, int]) -> Facts | None:
+        """The facts after the chunk takes these numbers and side; None when it could not
+        (its pages' text areas differ between the sides) and must be laid out afresh."""
         shift = (start or 0) - (self.start or 0)
-        self.document = self.kept.renumber(shift, externals, self.document)
-        self.start = start
+        flip = right != self.right
+        renumbered = self.kept.renumber(shift, externals, self.document, flip)
+        if renumbered is None:
+            return None
+        self.document, self.start, self.right = renumbered, start, right
         return self.facts()
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
+from guidebook.indexes import BookIndex
 from guidebook.model import Asset, Edition, PrintSetup
 from guidebook.render.cmyk import is_pdfx, pdfx_assets
 from guidebook.render.context import BookView, book_view
@@ -37,10 +38,13 @@ def _style(geo: Geometry) -> str:
 @dataclass(frozen=True)
 class Chunk:
     """A run of the book laid out on its own (`render/parallel.py`): the units it prints (the
-    anchors of its parts and chapters, plus FRONT and BACK for the front and back matter)."""
+    anchors of its parts and chapters, plus FRONT and BACK for the front and back matter).
+    A chunk ends with the first unit of the next, laid out to see where that one begins; the
+    indexes, slow to lay out, are only shown as `back_shell`, the first without entries."""
 
     units: frozenset[str]
-    css: Markup = Markup("")  # page number and side it starts with, filled in by the worker
+    css: str = ""  # the side it starts on: filled in by the worker (`chunked.lay_out`)
+    back_shell: BookIndex | None = None  # the first index, empty: where the chunk's pages end
 
     @property
     def front(self) -> bool:
@@ -64,10 +68,16 @@ def book_document(
     )
     page = geometry(setup)
     html = book_html(edition, view, setup, when, page, kind)
+    return BookDocument(html, view, book_assets(edition, setup, kind), page)
+
+
+def book_assets(edition: Edition, setup: PrintSetup, kind: str = "pdf") -> dict[str, Asset]:
+    """Every file the book's document may load, by its relative URL (for PDF/X, stylesheets
+    with CMYK colours)."""
     assets = {a.name: a for a in (*static_assets(kind), *edition.assets)}
     if kind == "pdf" and is_pdfx(setup):
         assets = pdfx_assets(assets, STYLESHEETS[kind])
-    return BookDocument(html, view, assets, page)
+    return assets
 
 
 def book_html(

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.constants import PageLabelStyle
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
@@ -59,7 +60,7 @@ def join(parts: Sequence[Part], path: Path, front_pages: int, identity: str) -> 
         where = {}
         for index in range(part.pages):
             added = writer.add_page(reader.pages[index])
-            where[reader.pages[index].indirect_reference.idnum] = (offset + index, added)
+            where[_idnum(reader.pages[index].indirect_reference)] = (offset + index, added)
         own = set(part.names)
         for key, target in _names(reader):
             page = where.get(_page_number(target))
@@ -71,7 +72,7 @@ def join(parts: Sequence[Part], path: Path, front_pages: int, identity: str) -> 
                 outline.append((level, label, state, page[0], dest))
     _name_tree(writer, names)
     _bookmarks(writer, outline)
-    _catalog(writer, first)
+    _catalog(writer, readers)
     _page_labels(writer, front_pages)
     digest = hashlib.md5(f"{identity}|{len(writer.pages)}".encode(), usedforsecurity=False)
     writer._ID = ArrayObject([ByteStringObject(digest.digest())] * 2)
@@ -82,7 +83,7 @@ def join(parts: Sequence[Part], path: Path, front_pages: int, identity: str) -> 
 
 def _names(reader: PdfReader) -> Iterator[tuple[Any, Any]]:
     """(name, destination) of every entry of the file's /Dests name tree."""
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     tree = root.get("/Names", DictionaryObject()).get_object().get("/Dests")
     if tree is None:
         return
@@ -97,11 +98,16 @@ def _names(reader: PdfReader) -> Iterator[tuple[Any, Any]]:
 
 def _page_number(target: Any) -> int:
     array = target.get("/D") if isinstance(target, DictionaryObject) else target
-    return getattr(array[0], "idnum", -1) if array else -1
+    return _idnum(array[0]) if array else -1
+
+
+def _idnum(reference: Any) -> int:
+    return int(getattr(reference, "idnum", -1))
 
 
 def _retarget(target: Any, page: Any) -> ArrayObject:
-    array = target.get("/D") if isinstance(target, DictionaryObject) else target
+    """The destination `target` on the joined book's `page`."""
+    array: Any = target.get("/D") if isinstance(target, DictionaryObject) else target
     fresh = ArrayObject([page.indirect_reference])
     fresh.extend(NameObject(str(v)) if isinstance(v, NameObject) else _number(v) for v in array[1:])
     return fresh
@@ -148,22 +154,26 @@ def _bookmarks(writer: PdfWriter, outline: list[tuple[int, str, str, int, Any]])
         while stack and stack[-1][0] >= level:
             stack.pop()
         parent = stack[-1][1] if stack else None
-        left, top = dest.get("/Left"), dest.get("/Top")
+        left, top = dest.get("/Left"), dest.get("/Top")  # a pypdf Destination
         fit = Fit.xyz(
             float(left) if left is not None else None, float(top) if top is not None else None, 0
         )
         item = writer.add_outline_item(
-            label, page, parent=parent, fit=fit, is_open=state != "closed"
+            title=label, page_number=page, parent=parent, fit=fit, is_open=state != "closed"
         )
         stack.append((level, item))
 
 
-def _catalog(writer: PdfWriter, first: PdfReader) -> None:
-    root = first.trailer["/Root"]
+def _catalog(writer: PdfWriter, readers: list[PdfReader]) -> None:
+    """The document-wide entries, each from the first chunk that has it (WeasyPrint writes an
+    output intent only into a file whose pages use its colour profile)."""
     for key in _CATALOG_KEYS:
-        if key in root:
-            writer.root_object[NameObject(key)] = root.raw_get(key).clone(writer)
-    info = first.metadata
+        for reader in readers:
+            root: Any = reader.trailer["/Root"]
+            if key in root:
+                writer.root_object[NameObject(key)] = root.raw_get(key).clone(writer)
+                break
+    info = readers[0].metadata
     if info:
         writer.add_metadata({key: info[key] for key in info})
 
@@ -171,6 +181,6 @@ def _catalog(writer: PdfWriter, first: PdfReader) -> None:
 def _page_labels(writer: PdfWriter, front_pages: int) -> None:
     total = len(writer.pages)
     if front_pages:
-        writer.set_page_label(0, front_pages - 1, "/r", start=1)
+        writer.set_page_label(0, front_pages - 1, PageLabelStyle.LOWERCASE_ROMAN, start=1)
     if front_pages < total:
-        writer.set_page_label(front_pages, total - 1, "/D", start=1)
+        writer.set_page_label(front_pages, total - 1, PageLabelStyle.DECIMAL, start=1)

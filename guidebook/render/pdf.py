@@ -26,7 +26,7 @@ from guidebook import workers as worker_processes
 from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.diagnostics import Reporter
 from guidebook.model import Edition, PrintSetup
-from guidebook.render import parallel
+from guidebook.render import chunkplan, parallel
 from guidebook.render.cmyk import colour_manage, is_pdfx
 from guidebook.render.context import book_view
 from guidebook.render.document import BookDocument, book_document
@@ -94,7 +94,7 @@ def render_pdf(
     `workers` above one (0: every core) the book is laid out in chunks (`parallel.py`),
     unless it needs one layout of the whole."""
     workers = workers or worker_processes.cores()
-    if parallel.reason_for_one_process(edition, setup, workers) is None:
+    if chunkplan.reason_for_one_process(edition, setup, workers) is None:
         try:
             return _render_chunked(edition, path, setup, when, reporter, workers)
         except parallel.OneProcess as why:

@@ -26,14 +26,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import weasyprint.document as wp_document
 import weasyprint.layout as wp_layout
+import weasyprint.layout.page as wp_page
 from weasyprint.css import targets as wp_targets
 from weasyprint.document import Document, Page
+from weasyprint.formatting_structure import boxes as wp_boxes
 
 PAGE = "page"
+MAX_PAGINATIONS = 8  # passes over the pages marked as changed (WeasyPrint's own limit)
 
 
 def check_internals() -> bool:
@@ -44,7 +47,10 @@ def check_internals() -> bool:
         (wp_layout, "make_all_pages"),
         (wp_layout, "initialize_page_maker"),
         (wp_targets, "TargetLookupItem"),
-        (wp_targets.TargetCollector, "cache_target_page_counters"),
+        (wp_page, "set_page_type_computed_styles"),
+        (wp_page, "page_width"),
+        (wp_page, "page_height"),
+        (wp_page, "resolve_percentages"),
     )
     return all(hasattr(owner, name) for owner, name in needed)
 
@@ -53,7 +59,7 @@ class External:
     """WeasyPrint's record of an anchor that lives in another chunk: already resolved, on the
     page the caller says (its box is never laid out here)."""
 
-    cached_counter_values: dict[str, list[int]] = {}
+    cached_counter_values: ClassVar[dict[str, list[int]]] = {}
 
     def extract_text(self, *_args: Any) -> str:
         return ""
@@ -77,15 +83,22 @@ class Kept:
     untailed: list[tuple[Any, Any, Any]] = field(default_factory=list)  # before margin boxes
     externals: dict[str, int] = field(default_factory=dict)  # anchor -> the page it took
 
-    def renumber(self, shift: int, externals: Mapping[str, int], document: Document) -> Document:
-        """The same layout with every folio and internal reference moved by `shift` and the
-        references to other chunks on the pages given; pages are made again only where their
-        text changed (a reference that grows a digit may move a line, and what follows)."""
+    def renumber(
+        self, shift: int, externals: Mapping[str, int], document: Document, flip: bool = False
+    ) -> Document | None:
+        """The same layout with every folio and internal reference moved by `shift`, the
+        references to other chunks on the pages given and, with `flip`, every page on the
+        other side; pages are made again only where their text changed (a reference that grows
+        a digit may move a line, and what follows) or, after a flip, from the first break to a
+        given side on. None when a page's text area differs between the sides: then the chunk
+        must be laid out afresh."""
         context, page_maker = self.context, self.context.page_maker
         collector = context.target_collector
         for page, children, root_children in self.untailed:  # take the margin boxes off
             page.children = children
             page.children[0].children = root_children
+        if flip and not self._flip():
+            return None
         if shift:
             for entry in page_maker:
                 values = entry[3][1]
@@ -99,23 +112,14 @@ class Kept:
                     item.cached_page_counter_values = {PAGE: [externals[name]]}
                     moved.add(name)
             elif shift and PAGE in values:
-                item.cached_page_counter_values = {**values, PAGE: [v + shift for v in values[PAGE]]}
+                shifted = [value + shift for value in values[PAGE]]
+                item.cached_page_counter_values = {**values, PAGE: shifted}
                 moved.add(name)
-        for (box, token), lookup in collector.counter_lookup_items.items():
-            if token != "content" or lookup.page_maker_index is None:
-                continue
-            own_page = shift and PAGE in lookup.missing_counters  # counter(page) in the flow
-            if own_page or _target(box) in moved:
-                values = copy.deepcopy(lookup.cached_page_counter_values)
-                if shift and PAGE in values:
-                    values[PAGE] = [value + shift for value in values[PAGE]]
-                lookup.cached_page_counter_values = values
-                lookup.parse_again(values)  # the content again, with the targets' new pages
-                page_maker[lookup.page_maker_index][-1]["content_changed"] = True
         self.externals.update({name: externals[name] for name in moved if name in self.externals})
+        self._refresh(moved, shift)
+        pages = self._paginate([page for page, _children, _root in self.untailed])
         context.string_set = defaultdict(lambda: defaultdict(list))
-        pages = [page for page, _children, _root in self.untailed]
-        with _resumed(self, pages):
+        with _tail_only(pages):  # running heads, folios, bookmarks: WeasyPrint's last steps
             boxes = list(wp_layout.layout_document(self.html, self.root_box, context))
         renumbered = Document(
             [Page(box) for box in boxes],
@@ -127,6 +131,89 @@ class Kept:
         )
         renumbered._html = self.html
         return renumbered
+
+    def _refresh(self, moved: set[str], shift: int = 0) -> None:
+        """Parse again the content that refers to a `moved` anchor (or, after a `shift`, that
+        prints its own page's number), and mark its page to be made again."""
+        page_maker = self.context.page_maker
+        for (box, token), lookup in self.context.target_collector.counter_lookup_items.items():
+            if token != "content" or lookup.page_maker_index is None:
+                continue
+            own_page = shift and PAGE in lookup.missing_counters
+            if own_page or _target(box) in moved:
+                values = copy.deepcopy(lookup.cached_page_counter_values)
+                if shift and PAGE in values:
+                    values[PAGE] = [value + shift for value in values[PAGE]]
+                lookup.cached_page_counter_values = values
+                lookup.parse_again(values)  # the content again, with the targets' new pages
+                page_maker[lookup.page_maker_index][-1]["content_changed"] = True
+
+    def _paginate(self, pages: list[Any]) -> list[Any]:
+        """Make again the pages marked as changed, until nothing changes: a page made again
+        can move an anchor of this chunk, and the references to it change in turn
+        (WeasyPrint's own bookkeeping keys `attr()` references by None, so it cannot tell)."""
+        context = self.context
+        page_maker = context.page_maker
+        items = context.target_collector.target_lookup_items
+        for _loop in range(MAX_PAGINATIONS):
+            before = {name: _page_of(item) for name, item in items.items()}
+            pages = list(wp_layout.make_all_pages(context, self.root_box, self.html, pages))
+            moved = {
+                name
+                for name, item in items.items()
+                if name not in self.externals and _page_of(item) != before[name]
+            }
+            self._refresh(moved)
+            if not any(entry[-1]["content_changed"] for entry in page_maker):
+                break
+        self.untailed = [(page, page.children, page.children[0].children) for page in pages]
+        return pages
+
+    def _flip(self) -> bool:
+        """Every page to the other side: its content moved to where that side's margins put
+        it. False (nothing changed) when a side's text area has another size."""
+        flipped = []
+        for page, children, root_children in self.untailed:
+            other = _other_side(page, self.context, self.html)
+            if other is None:
+                return False
+            flipped.append((page, other, children, root_children))
+        for index, (page, other, children, root_children) in enumerate(flipped):
+            dx = other.content_box_x() - page.content_box_x()
+            dy = other.content_box_y() - page.content_box_y()
+            for child in children:
+                child.translate(dx, dy)
+            for name, value in vars(page).items():  # what pagination recorded (fixed boxes...)
+                if name not in vars(other):
+                    setattr(other, name, value)
+            other.children = children
+            self.untailed[index] = (other, children, root_children)
+        page_maker = self.context.page_maker
+        sided = False
+        for index, (resume, following, right, state, remake) in enumerate(page_maker):
+            page_maker[index] = (resume, following, not right, state, remake)
+            if not sided and following.get("break") in ("left", "right", "recto", "verso"):
+                remake["content_changed"] = True  # a blank page comes or goes from here on
+                sided = True
+        return True
+
+
+def _other_side(page: Any, context: Any, html: Any) -> Any:
+    """An empty page box like `page`, on the other side; None when its text area has
+    another size (the content would not fit as it is)."""
+    kind = page.page_type
+    kind = kind._replace(side="left" if kind.side == "right" else "right")
+    wp_page.set_page_type_computed_styles(kind, html, context.style_for)
+    style = context.style_for(kind)
+    style["overflow"] = page.style["overflow"]
+    other = wp_boxes.PageBox(kind, style)
+    wp_page.resolve_percentages(other, other.style["size"])
+    other.position_x = other.position_y = 0
+    width, height = other.style["size"]
+    wp_page.page_width(other, context, width)
+    wp_page.page_height(other, context, height)
+    same = (other.width, other.height) == (page.width, page.height)
+    return other if same else None
 
 
 def _target(box: Any) -> str | None:
@@ -153,6 +240,7 @@ def recording(kept: Kept, externals: Mapping[str, int], start: int | None = None
             _resume, _next, _right, state, _remake = context.page_maker[0]
             state[1][PAGE] = [start - 1]  # the first page adds one
             state[2][0].add(PAGE)
+
     real_make = wp_layout.make_all_pages
     real_collector = wp_document.TargetCollector
 
@@ -182,24 +270,18 @@ def recording(kept: Kept, externals: Mapping[str, int], start: int | None = None
 
 
 @contextmanager
-def _resumed(kept: Kept, pages: list[Any]) -> Iterator[None]:
-    """`layout_document` continuing from `kept`'s pagination instead of starting afresh."""
-    real_make = wp_layout.make_all_pages
-    first = [True]
-
-    def make_all_pages(context: Any, root_box: Any, html: Any, done: list[Any]) -> Any:
-        if first[0]:
-            first[0] = False
-            done = pages
-        made = list(real_make(context, root_box, html, done))
-        kept.untailed = [(page, page.children, page.children[0].children) for page in made]
-        return iter(made)
-
+def _tail_only(pages: list[Any]) -> Iterator[None]:
+    """`layout_document` taking `pages` as its pagination, for the steps after it."""
     with _patched(
         (wp_layout, "initialize_page_maker", lambda _context, _root: None),
-        (wp_layout, "make_all_pages", make_all_pages),
+        (wp_layout, "make_all_pages", lambda _context, _root, _html, _done: iter(pages)),
     ):
         yield
+
+
+def _page_of(item: Any) -> list[int] | None:
+    page: list[int] | None = item.cached_page_counter_values.get(PAGE)
+    return page
 
 
 @contextmanager

@@ -1,0 +1,181 @@
+"""The plan of a chunked PDF layout (`parallel.py`): where the book is cut, what each chunk is
+first told about its page numbers, which worker lays it out.
+
+The book is cut at its units: the front matter (title page, copyright, contents), each part
+opener and chapter, the indexes. Runs of units of about equal weight make the chunks, several
+per worker, so that the work stays balanced and a worker never holds more than its share of
+the book. A unit's weight is a rough measure of its length; it also gives the first guesses of
+each chunk's first page, which the workers correct without a new layout (`renumber.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from guidebook.model import Edition, PrintSetup
+from guidebook.render.chunked import ChunkJob, references
+from guidebook.render.context import BookView
+from guidebook.render.document import BACK, FRONT, Chunk, book_html
+from guidebook.render.renumber import check_internals
+from guidebook.render.resources import layout_folders, static_assets
+from guidebook.render.trim import Geometry
+
+CHUNKS_PER_WORKER = 4  # more: better balance, less held per worker; fewer: less repeated work
+PAGE_WEIGHT = 4000  # characters of chapter HTML on a page, for the first guesses of page numbers
+IMAGE_WEIGHT = 2500  # ... and what an image counts for
+INDEX_LINE_WEIGHT = 400  # an index line: leaders and a page number cost WeasyPrint dearly
+ONE_PROCESS_CSS = ("counter(pages", "counters(pages", "target-text(")
+
+
+@dataclass(frozen=True)
+class Unit:
+    anchor: str  # FRONT, BACK, or a part's or chapter's anchor
+    first: str | None  # the anchor on its first page (None: the front matter)
+    weight: int  # a rough measure of its length: characters, and more for each image
+    right: bool  # it always starts on a right-hand page (a guess from the book's settings)
+
+
+@dataclass(frozen=True)
+class Plan:
+    jobs: list[ChunkJob]  # in book order: the front matter first, the indexes last
+    worker_of: dict[int, int]  # chunk id -> worker
+    estimate: int  # pages the book is guessed to have
+
+
+def reason_for_one_process(edition: Edition, setup: PrintSetup, workers: int) -> str | None:
+    """Why this book must be laid out in one process, or None when chunks will do."""
+    if workers <= 1:
+        return "one worker"
+    if setup.variant == "pdf/ua-1":
+        return "a tagged PDF (PDF/UA-1) has one structure tree for the whole book"
+    if not check_internals():
+        return "this WeasyPrint release lays out differently from the one guidebook knows"
+    if any(
+        (folder / "pdf" / "book.html.j2").is_file() for folder in layout_folders(edition.book)[:-1]
+    ):
+        return "the book's own pdf/book.html.j2 lays out the whole book"
+    styles = [a for a in (*static_assets("pdf"), *edition.assets) if a.name.endswith(".css")]
+    for asset in styles:
+        text = asset.read().decode("utf-8", "replace")
+        if any(word in text for word in ONE_PROCESS_CSS):
+            return f"{asset.name} uses counter(pages) or target-text(), which need the whole book"
+    if len(edition.chapters) < 2:
+        return "a book of one chapter"
+    return None
+
+
+def _units(edition: Edition, view: BookView) -> list[Unit]:
+    cfg = edition.book.config
+    part_pages = cfg.chapter_start == "right"
+    units = [Unit(FRONT, None, 4000, True)]
+    for part in view.parts:
+        if part.title and part_pages:
+            units.append(Unit(part.anchor, part.anchor, 1500, True))
+        for ch in part.chapters:
+            right = (
+                ch.first
+                or cfg.chapter_start == "right"
+                or (cfg.chapter_start == "auto" and ch.kind != "exercise")
+            )
+            weight = len(ch.body) + IMAGE_WEIGHT * str(ch.body).count("<img")
+            units.append(Unit(ch.anchor, ch.anchor, weight, right))
+    if view.indexes:
+        lines = sum(len(e.chapters) + 1 for i in view.indexes for g in i.groups for e in g.entries)
+        units.append(Unit(BACK, view.indexes[0].anchor, lines * INDEX_LINE_WEIGHT, True))
+    return units
+
+
+def plan(
+    edition: Edition,
+    view: BookView,
+    setup: PrintSetup,
+    when: dt.datetime,
+    page: Geometry,
+    workers: int,
+) -> Plan:
+    units = _units(edition, view)
+    main = units[1:-1] if units[-1].anchor == BACK else units[1:]
+    wanted = max(1, min(len(main), workers * CHUNKS_PER_WORKER))
+    runs = _runs(main, wanted)
+    groups = [[units[0]], *runs] + ([[units[-1]]] if units[-1].anchor == BACK else [])
+    rendered, starts = [], []
+    guess = 1
+    for index, group in enumerate(groups):
+        following = groups[index + 1][0] if index + 1 < len(groups) else None
+        anchors = {unit.anchor for unit in group}
+        shell = None
+        if following is not None and following.anchor == BACK:
+            shell = replace(view.indexes[0], groups=())
+        elif following is not None:
+            anchors.add(following.anchor)
+        chunk = Chunk(frozenset(anchors), back_shell=shell)
+        html = book_html(edition, view, setup, when, page, chunk=chunk)
+        rendered.append((html, following, *references(html)))
+        start = None if index <= 1 else guess | (1 if group[0].right else 0)
+        starts.append(start)
+        if index:
+            guess = (start or 1) + max(1, math.ceil(sum(u.weight for u in group) / PAGE_WEIGHT))
+    home: dict[str, int] = {}  # anchor -> the first folio guessed for the chunk that holds it
+    for (_html, _following, _wants, holds), start in zip(rendered, starts, strict=True):
+        for name in holds:
+            home.setdefault(name, start or 1)
+    jobs = []
+    for index, ((html, following, wants, holds), start) in enumerate(
+        zip(rendered, starts, strict=True)
+    ):
+        jobs.append(
+            ChunkJob(
+                id=index,
+                html=html,
+                tail=following.first if following else None,
+                start=start,
+                right=start is None or start % 2 == 1,
+                externals={name: home[name] for name in sorted(wants - holds) if name in home},
+                sections=frozenset(_sections(view, groups[index])),
+                main=index > 0,
+            )
+        )
+    return Plan(jobs, _assign(jobs, groups, workers), guess)
+
+
+def _runs(units: Sequence[Unit], wanted: int) -> list[list[Unit]]:
+    """`units` cut into `wanted` runs of about equal weight, in order."""
+    total = sum(unit.weight for unit in units) or 1
+    runs: list[list[Unit]] = [[]]
+    done = 0
+    for unit in units:
+        if runs[-1] and done >= total * len(runs) / wanted:
+            runs.append([])
+        runs[-1].append(unit)
+        done += unit.weight
+    return runs
+
+
+def _assign(jobs: list[ChunkJob], groups: list[list[Unit]], workers: int) -> dict[int, int]:
+    """Chunks to workers, heaviest first, each to the least loaded (the small front and back
+    chunks fill the gaps)."""
+    load = [0] * min(workers, len(jobs))
+    owner: dict[int, int] = {}
+    weights = {job.id: sum(u.weight for u in groups[job.id]) for job in jobs}
+    for job_id in sorted(weights, key=lambda i: (-weights[i], i)):
+        worker = min(range(len(load)), key=lambda w: (load[w], w))
+        owner[job_id] = worker
+        load[worker] += weights[job_id]
+    return owner
+
+
+def _sections(view: BookView, group: list[Unit]) -> set[str]:
+    mine = {unit.anchor for unit in group}
+    found = {part.anchor for part in view.parts if part.title and part.anchor in mine}
+    for part in view.parts:
+        for ch in part.chapters:
+            if ch.anchor in mine:
+                found.add(ch.anchor)
+                if part.title and ch is part.chapters[0]:
+                    found.add(part.anchor)
+    if BACK in mine:
+        found |= {index.anchor for index in view.indexes}
+    return found
