@@ -48,7 +48,9 @@ class BuildRequest:
     slugs: tuple[str, ...] = ()  # handouts and sheets of these chapters only
     program: Path | None = None  # for session cards
     roster: Path | None = None  # athletes: one sheet or card each
-    workers: int = 0  # printables' processes; 0: every core
+    workers: int = 0  # processes for the PDF's layout and the printables; 0: every core
+    cache: Path | None = None  # the PDF's layout cache; default: <out>/.guidebook-chunks
+    no_cache: bool = False  # --no-cache: lay out every chunk, keep nothing
 
 
 def build(
@@ -65,8 +67,9 @@ def build(
         reporter.check()
         raise
     when = build_time(reporter)
+    cache = None if request.no_cache else request.cache or request.out_dir / LAYOUT_CACHE
     inputs = read_inputs(
-        edition, reporter, request.slugs, request.program, request.roster, request.workers
+        edition, reporter, request.slugs, request.program, request.roster, request.workers, cache
     )
     outputs: list[Output] = []
     with output_folder(request.out_dir, reporter, written or Written()) as staging:
@@ -93,6 +96,8 @@ def build(
             outputs += [replace(made[0], seconds=seconds)] if book_file else made
         reporter.check()  # --strict: renderer warnings fail the build before anything moves
         staging.commit([output.path for output in outputs if not output.unchanged])
+        for keep in context.handover.once_in_place:
+            keep()
         if not OutputCache.load(request.out_dir).remember(outputs):
             reporter.note(
                 f"cannot record what the outputs were made from in {CACHE_FILE}; "
@@ -140,6 +145,8 @@ def prepare(
     )
     return edition
 
+
+LAYOUT_CACHE = ".guidebook-chunks"  # the PDF's laid-out chunks, inside the output folder
 
 # The last second a zip entry (the EPUB) can be dated: its DOS timestamps end with 2107.
 MAX_SOURCE_DATE_EPOCH = 4_354_819_199  # 2107-12-31 23:59:59 UTC

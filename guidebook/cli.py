@@ -11,6 +11,7 @@ Progress and diagnostics go to stderr; one line per output written goes to stdou
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -25,7 +26,7 @@ from guidebook.contract import Output, Progress
 from guidebook.diagnostics import BookError, Reporter, UsageError, display_path
 from guidebook.interrupts import Terminated, termination_raises
 from guidebook.model import Target, Trim
-from guidebook.options import content_options, output_options
+from guidebook.options import JOBS_VARIABLE, content_options, output_options
 from guidebook.scaffold_cli import add_commands
 from guidebook.serve_cli import add_command as add_serve
 from guidebook.targets import ALIASES, REGISTRY, parse_targets
@@ -150,9 +151,21 @@ def _write(request: BuildRequest, reporter: Reporter, progress: Progress, w: Wri
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _request(args: argparse.Namespace, targets: tuple[Target, ...]) -> BuildRequest:
-    if getattr(args, "jobs", 0) < 0:
+def _jobs(args: argparse.Namespace) -> int:
+    """-j N, else $GUIDEBOOK_JOBS, else 0 (every core)."""
+    jobs = getattr(args, "jobs", None)
+    if jobs is None:
+        text = os.environ.get(JOBS_VARIABLE, "").strip() or "0"
+        if not text.isdigit():
+            raise UsageError(f"{JOBS_VARIABLE}={text!r}: expected a number of processes")
+        jobs = int(text)
+    if jobs < 0:
         raise UsageError("-j: expected a number of processes (0: every core)")
+    return int(jobs)
+
+
+def _request(args: argparse.Namespace, targets: tuple[Target, ...]) -> BuildRequest:
+    workers = _jobs(args)
     program = getattr(args, "program", None)
     roster = getattr(args, "roster", None)
     return BuildRequest(
@@ -169,7 +182,9 @@ def _request(args: argparse.Namespace, targets: tuple[Target, ...]) -> BuildRequ
         slugs=tuple(getattr(args, "slugs", None) or ()),
         program=Path(program) if program else None,
         roster=Path(roster) if roster else None,
-        workers=getattr(args, "jobs", 0),
+        workers=workers,
+        cache=Path(args.cache) if getattr(args, "cache", None) else None,
+        no_cache=getattr(args, "no_cache", False),
     )
 
 

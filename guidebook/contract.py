@@ -3,9 +3,8 @@
 A target has a name, says what it needs of the shared stages (`Needs`), names the chapters it
 prints, and renders the prepared book into the build's staging folder: `render(context)`
 returns one `Output` per file or folder it made. `targets.py` maps names to targets: adding one
-is a module and a line there. The orchestrator (`build.py`) loads and converts once, then runs
-every requested target with the same `RenderContext`.
-"""
+is a module and a line there. `build.py` loads and converts once, then runs every target with
+the same `RenderContext`."""
 
 from __future__ import annotations
 
@@ -40,12 +39,14 @@ class Inputs:
     slugs: tuple[str, ...] = ()  # only these chapters (default: every one that applies)
     program: Program | None = None
     people: tuple[Person, ...] = ((None, ""),)  # without a roster: one nameless person
-    workers: int = 0  # processes for the printables; 0: every core
+    workers: int = 0  # processes for the PDF's layout and the printables; 0: every core
+    layout_cache: Path | None = None  # laid-out chunks of the book's PDF (None: no cache)
 
 
 @dataclass
-class Handover:  # what a target leaves for the targets after it in the same build
+class Handover:  # what a target leaves for the targets after it, and for the build's end
     print_pages: PageMap | None = None  # the PDF's pages, for the EPUB's page-list
+    once_in_place: list[Callable[[], None]] = field(default_factory=list)  # after the commit
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class RenderContext:
     setup: PrintSetup  # the book's trim, press preset, bleed, marks, PDF variant
     when: dt.datetime  # the build time (SOURCE_DATE_EPOCH when set)
     out_dir: Path
-    staging: Staging  # `staging.path_for(final)`: where to write what goes to `final`
+    staging: Staging  # where to write what goes to `final`: `staging.path_for(final)`
     reporter: Reporter
     progress: Progress
     handover: Handover = field(default_factory=Handover)
@@ -87,4 +88,3 @@ class Renderer(Protocol):
 
     def render(self, context: RenderContext) -> list[Output]:
         """Write the outputs into `context.staging`; report problems to `context.reporter`."""
-        ...

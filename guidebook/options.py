@@ -9,6 +9,8 @@ from typing import get_args
 from guidebook.config import PDF_VARIANTS
 from guidebook.model import Paper, Press, Trim
 
+JOBS_VARIABLE = "GUIDEBOOK_JOBS"  # the default for -j (a CI machine, the test suite)
+
 
 def content_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
@@ -51,6 +53,7 @@ def output_options(sub: argparse.ArgumentParser, book: bool = False) -> None:
             "and handouts print on Letter for the inch trims, else on A4",
         )
         print_options(sub)
+        cache_options(sub)
     else:
         sub.add_argument(
             "--paper",
@@ -61,9 +64,24 @@ def output_options(sub: argparse.ArgumentParser, book: bool = False) -> None:
         "-j",
         "--jobs",
         type=int,
-        default=0,
+        default=None,
         metavar="N",
-        help="printables: render with N processes (default 0: every core)",
+        help=f"lay out the book's PDF and render the printables with N processes (default: "
+        f"${JOBS_VARIABLE}, else 0: every core)",
+    )
+
+
+def cache_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="where the PDF's laid-out chunks are kept between builds, so that a rebuild lays "
+        "out only what changed (default: .guidebook-chunks in the output folder)",
+    )
+    sub.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="lay out the whole PDF again and keep nothing for the next build",
     )
 
 

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import io
 import logging
+import os
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,10 @@ from guidebook.cli import main
 from guidebook.diagnostics import Reporter
 from guidebook.load import load_book
 from guidebook.model import Book
+
+# One process per build unless a test asks for more (-j): the suite already runs a worker per
+# core, and the chunked layout has tests of its own (test_parallel_pdf.py).
+os.environ.setdefault("GUIDEBOOK_JOBS", "1")
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

@@ -26,6 +26,7 @@ def read_inputs(
     program: Path | None = None,
     roster: Path | None = None,
     workers: int = 0,
+    layout_cache: Path | None = None,
 ) -> Inputs:
     """Read the program and roster (errors go to `reporter`; the caller checks it)."""
     index = ExerciseIndex.from_chapters(edition.book.chapters)
@@ -34,6 +35,7 @@ def read_inputs(
         program=read_program(program, index, reporter) if program else None,
         people=_people(roster, index, reporter) if roster else ((None, ""),),
         workers=workers,
+        layout_cache=layout_cache,
     )
 
 

@@ -8,7 +8,7 @@ book; the tail's pages are dropped when the chunks are joined.
 
 The chunk starts on the side and with the page number the parent guessed (`ChunkJob.start`,
 `right`), and its references to other chunks' anchors print the pages the parent guessed for
-them. `Laid.renumber` puts the real ones in (`renumber.py`) without a new layout; a chunk
+them. `LaidChunk.renumber` puts the real ones in (`renumber.py`) without a new layout; a chunk
 whose first page changes side is laid out again (`lay_out`).
 """
 
@@ -68,6 +68,7 @@ class Written:
     page_starts: list[PageStart]  # main-matter chunks: where each page begins (the EPUB's)
     keys: dict[str, str]
     refused: list[str]  # what the layout asked for and the sandbox refused
+    warnings: list[tuple[str, Any]] = field(default_factory=list)  # WeasyPrint's, (text, file)
 
 
 def chunk_css(right: bool, book: str) -> Markup:
@@ -84,7 +85,7 @@ def css_string(text: str) -> str:
 
 
 @dataclass
-class Laid:
+class LaidChunk:
     """A chunk laid out in this worker, with the WeasyPrint state to renumber it."""
 
     job: ChunkJob
@@ -94,6 +95,7 @@ class Laid:
     kept: Kept
     settled: Settled
     refused: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, Any]] = field(default_factory=list)
     pages: int = 0
     anchors: dict[str, int] = field(default_factory=dict)
 
@@ -130,7 +132,7 @@ def lay_out(
     start: int | None = None,
     right: bool | None = None,
     externals: dict[str, int] | None = None,
-) -> Laid:
+) -> LaidChunk:
     """Lay the chunk out (with the figure pass) starting at `start` on the `right` side (by
     default the job's guesses)."""
     start = job.start if start is None and right is None else start
@@ -141,10 +143,10 @@ def lay_out(
     kept = Kept()
     with recording(kept, externals, start):
         document, settled = settle(draft)
-    return Laid(job, start, right, document, kept, settled, draft.fetcher.refused)
+    return LaidChunk(job, start, right, document, kept, settled, draft.fetcher.refused)
 
 
-def write(laid: Laid, path: Path, finisher: Any, options: dict[str, Any]) -> Written:
+def write(laid: LaidChunk, path: Path, finisher: Any, options: dict[str, Any]) -> Written:
     """Write the chunk's PDF (the tail's pages too: the join drops them). A link to an anchor
     of another chunk is kept: WeasyPrint drops links to anchors it has not seen, so each is
     given a stand-in destination, which the join replaces by the real one."""
@@ -170,7 +172,9 @@ def write(laid: Laid, path: Path, finisher: Any, options: dict[str, Any]) -> Wri
         first = laid.start or 1
         starts, keys = page_starts(kept, set(laid.job.sections), lambda i: str(first + i))
     names = sorted(laid.anchors)
-    return Written(laid.job.id, path, laid.pages, bookmarks, names, starts, keys, laid.refused)
+    return Written(
+        laid.job.id, path, laid.pages, bookmarks, names, starts, keys, laid.refused, laid.warnings
+    )
 
 
 def _extent(document: Any, tail: str | None) -> tuple[int, dict[str, int]]:

@@ -16,18 +16,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from guidebook.model import Edition, PrintSetup
-from guidebook.render.chunked import ChunkJob, references
+from guidebook.render.chunked import ChunkJob, Facts, Written, references
 from guidebook.render.context import BookView
 from guidebook.render.document import BACK, FRONT, Chunk, book_html
+from guidebook.render.holes import Settled
+from guidebook.render.pagemap import PageMap, joined_map
 from guidebook.render.renumber import check_internals
 from guidebook.render.resources import layout_folders, static_assets
 from guidebook.render.trim import Geometry
 
 CHUNKS_PER_WORKER = 4  # more: better balance, less held per worker; fewer: less repeated work
+MAX_CHUNK_WEIGHT = 120_000  # about 25 exercise chapters: what a rebuild lays out for one edit
 PAGE_WEIGHT = 4000  # characters of chapter HTML on a page, for the first guesses of page numbers
 IMAGE_WEIGHT = 2500  # ... and what an image counts for
 INDEX_LINE_WEIGHT = 400  # an index line: leaders and a page number cost WeasyPrint dearly
-ONE_PROCESS_CSS = ("counter(pages", "counters(pages", "target-text(")
+ONE_PROCESS_CSS = ("counter(pages", "counters(pages", "target-text(", "footnote")
 
 
 @dataclass(frozen=True)
@@ -53,15 +56,17 @@ def reason_for_one_process(edition: Edition, setup: PrintSetup, workers: int) ->
         return "a tagged PDF (PDF/UA-1) has one structure tree for the whole book"
     if not check_internals():
         return "this WeasyPrint release lays out differently from the one guidebook knows"
-    if any(
-        (folder / "pdf" / "book.html.j2").is_file() for folder in layout_folders(edition.book)[:-1]
-    ):
-        return "the book's own pdf/book.html.j2 lays out the whole book"
+    for folder in layout_folders(edition.book)[:-1]:  # the book's own layouts
+        if (folder / "pdf" / "book.html.j2").is_file():
+            return "the book's own pdf/book.html.j2 lays out the whole book"
+        for template in (*folder.glob("shared/*.j2"), *folder.glob("pdf/*.j2")):
+            if "<style" in template.read_text(encoding="utf-8", errors="replace"):
+                return f"{template.name} adds a stylesheet that would reach only its chunk"
     styles = [a for a in (*static_assets("pdf"), *edition.assets) if a.name.endswith(".css")]
     for asset in styles:
         text = asset.read().decode("utf-8", "replace")
         if any(word in text for word in ONE_PROCESS_CSS):
-            return f"{asset.name} uses counter(pages) or target-text(), which need the whole book"
+            return f"{asset.name} needs the whole book: counter(pages), target-text(), footnotes"
     if len(edition.chapters) < 2:
         return "a book of one chapter"
     return None
@@ -98,7 +103,9 @@ def plan(
 ) -> Plan:
     units = _units(edition, view)
     main = units[1:-1] if units[-1].anchor == BACK else units[1:]
-    wanted = max(1, min(len(main), workers * CHUNKS_PER_WORKER))
+    weight = sum(unit.weight for unit in main)
+    wanted = max(workers * CHUNKS_PER_WORKER, math.ceil(weight / MAX_CHUNK_WEIGHT))
+    wanted = max(1, min(len(main), wanted))
     runs = _runs(main, wanted)
     groups = [[units[0]], *runs] + ([[units[-1]]] if units[-1].anchor == BACK else [])
     rendered, starts = [], []
@@ -179,3 +186,68 @@ def _sections(view: BookView, group: list[Unit]) -> set[str]:
     if BACK in mine:
         found |= {index.anchor for index in view.indexes}
     return found
+
+
+# --- numbering ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NumberedBook:
+    """The whole book, numbered, written in chunk files."""
+
+    pages: int
+    front: int
+    anchors: dict[str, int]  # anchor -> index of its page in the book
+    settled: Settled
+    page_map: PageMap | None
+
+
+def numbers(
+    plan: Plan, facts: dict[int, Facts]
+) -> dict[int, tuple[int | None, bool, dict[str, int]]]:
+    """Each chunk's first folio and side, and the folios of the anchors it needs, from the
+    page counts and anchors the chunks reported."""
+    starts: dict[int, int | None] = {}
+    folio = 1
+    for job in plan.jobs:
+        if not job.main or job.start is None:
+            starts[job.id] = None
+            folio = 1 + (facts[job.id].pages if job.main else 0)
+            continue
+        starts[job.id] = folio
+        folio += facts[job.id].pages
+    where: dict[str, int] = {}
+    for job in plan.jobs:
+        first = starts[job.id] or 1
+        for name, index in facts[job.id].anchors.items():
+            where.setdefault(name, first + index)
+    numbers = {}
+    for job in plan.jobs:
+        start = starts[job.id]
+        right = start is None or start % 2 == 1
+        externals = {name: where[name] for name in job.externals if name in where}
+        numbers[job.id] = (start, right, externals)
+    return numbers
+
+
+def whole_book(plan: Plan, facts: dict[int, Facts], written: list[Written]) -> NumberedBook:
+    """The book the chunks make, from what each reported and wrote."""
+    anchors: dict[str, int] = {}
+    offset = 0
+    front = 0
+    for job in plan.jobs:
+        for name, index in facts[job.id].anchors.items():
+            anchors.setdefault(name, offset + index)
+        if not job.main:
+            front = facts[job.id].pages
+        offset += facts[job.id].pages
+    settled = Settled()
+    for fact in facts.values():
+        settled.holes.extend(fact.settled.holes)
+        settled.shrunk += fact.settled.shrunk
+        settled.moved += fact.settled.moved
+        settled.tightened += fact.settled.tightened
+        settled.layouts = max(settled.layouts, fact.settled.layouts)
+    pieces = [w for w in written if plan.jobs[w.id].main]
+    page_map = joined_map([w.page_starts for w in pieces], [w.keys for w in pieces], "")
+    return NumberedBook(offset, front, anchors, settled, page_map)

@@ -6,7 +6,7 @@
    other chunks, and sends back its page count and where its anchors are.
 3. **Number.** With every chunk's count the real numbers follow: chapter one is page 1, each
    chunk starts where the one before ended. Each chunk whose guesses were wrong gets the real
-   ones (`Laid.renumber`: WeasyPrint re-makes only the pages whose text changes; a chunk whose
+   ones (`LaidChunk.renumber`: WeasyPrint re-makes only the pages whose text changes; a chunk whose
    first page changes side is laid out again). This repeats until nothing moves: a reference
    that grows a digit can push a line, and a page, further.
 4. **Write and join.** Each worker writes its chunks and forgets them; the parent joins the
@@ -31,22 +31,21 @@ import os
 import queue
 import tempfile
 from concurrent import futures
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from guidebook import progressbar
 from guidebook import workers as worker_processes
 from guidebook.diagnostics import Reporter
-from guidebook.model import Asset, Edition, PrintSetup
+from guidebook.model import Edition, PrintSetup
 from guidebook.render import chunkplan
-from guidebook.render.chunked import ChunkJob, Facts, Written, lay_out, write
-from guidebook.render.chunkplan import Plan
+from guidebook.render.chunkcache import ChunkCache, Entry, chunk_key
+from guidebook.render.chunked import ChunkJob, Facts, LaidChunk, Written, lay_out, write
+from guidebook.render.chunkplan import NumberedBook, Plan
 from guidebook.render.context import BookView
 from guidebook.render.document import book_assets
-from guidebook.render.holes import Settled
 from guidebook.render.join import Part, join
-from guidebook.render.pagemap import PageMap, joined_map
 from guidebook.render.session import Session, captured
 from guidebook.render.trim import Geometry
 
@@ -56,17 +55,6 @@ WAIT = 1.0  # seconds between looks at the workers while waiting for a message
 
 class OneProcess(Exception):
     """The chunks did not settle: lay the book out in one process instead."""
-
-
-@dataclass(frozen=True)
-class Laid:
-    """The whole book, numbered, written in chunk files."""
-
-    pages: int
-    front: int
-    anchors: dict[str, int]  # anchor -> index of its page in the book
-    settled: Settled
-    page_map: PageMap | None
 
 
 def render_chunks(
@@ -80,14 +68,23 @@ def render_chunks(
     options: dict[str, Any],
     finisher: Any,
     view: BookView,
-) -> tuple[Laid, list[Written]]:
+    cache: ChunkCache | None,
+) -> tuple[NumberedBook, list[Written], dict[str, tuple[Facts, Written]]]:
     """Lay the book out in chunks over `workers` processes and write each chunk's PDF into
-    `folder`; `finisher` is WeasyPrint's finisher for each file (it must pickle)."""
+    `folder` (one whose key and numbers are in `cache` is taken from it); `finisher` is
+    WeasyPrint's finisher for each file (it must pickle). Also returns the chunks laid out
+    now, by key, for the cache."""
     plan = chunkplan.plan(edition, view, setup, when, page, workers)
     assets = book_assets(edition, setup)
-    title = view.title
+    keys = {job.id: chunk_key(job, assets, options, repr(finisher)) for job in plan.jobs}
+    cached = {}
+    for job in plan.jobs:
+        entry = cache.get(keys[job.id]) if cache else None
+        if entry is not None:
+            cached[job.id] = entry
+    todo = [job for job in plan.jobs if job.id not in cached]
+    count = min(len(set(plan.worker_of.values())), max(1, len(todo)))
     context = multiprocessing.get_context("fork")  # workers start with WeasyPrint imported
-    count = len(set(plan.worker_of.values()))
     pool = futures.ProcessPoolExecutor(
         count, mp_context=context, initializer=worker_processes.started, initargs=(os.getpid(),)
     )
@@ -95,36 +92,38 @@ def render_chunks(
     try:
         inboxes = [manager.Queue() for _ in range(count)]
         outbox = manager.Queue()
+        first = {job.id: plan.worker_of[job.id] % count for job in todo}
         running = [
             pool.submit(
                 _serve,
-                [job for job in plan.jobs if plan.worker_of[job.id] == worker],
-                assets,
-                options,
-                title,
-                finisher,
+                [job for job in todo if first[job.id] == worker],
+                (assets, options, view.title, finisher),
                 inboxes[worker],
                 outbox,
             )
             for worker in range(count)
         ]
-        mail = _Mail(outbox, running, reporter)
-        laid, written = _conduct(plan, inboxes, mail, folder)
+        conductor = _Conductor(plan, inboxes, _Mail(outbox, running, reporter), first)
+        for entry in cached.values():
+            for text, path in entry.written.warnings:
+                conductor.mail.say(text, path)
+        laid, written = conductor.run(cached, folder)
         for future in running:
             future.result()
-        return laid, written
     except BaseException:
         worker_processes.kill(pool)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         manager.shutdown()
+    fresh = {keys[w.id]: (conductor.facts[w.id], w) for w in written if w.id not in cached}
+    return laid, written, fresh
 
 
-def join_chunks(laid: Laid, written: list[Written], path: Path, identity: str) -> int:
-    """Join the chunk files into the book's PDF at `path`; its page count."""
+def join_chunks(laid: NumberedBook, written: list[Written], path: Path, when: dt.datetime) -> int:
+    """Join the chunk files into the book's PDF at `path`, dated `when`; its page count."""
     parts = [Part(w.path, w.pages, w.names, w.bookmarks) for w in written]
-    return join(parts, path, laid.front, identity)
+    return join(parts, path, laid.front, when.strftime("D:%Y%m%d%H%M%SZ"))
 
 
 # --- the conductor -----------------------------------------------------------------------------
@@ -137,6 +136,11 @@ class _Mail:
         self.outbox, self.running, self.reporter = outbox, running, reporter
         self.said: set[tuple[str, str]] = set()
 
+    def say(self, text: str, path: Any) -> None:
+        if (text, str(path)) not in self.said:
+            self.said.add((text, str(path)))
+            self.reporter.warning(text, path)
+
     def next(self, kind: str) -> Any:
         while True:
             try:
@@ -145,13 +149,11 @@ class _Mail:
                 for future in self.running:
                     if future.done():
                         future.result()  # raises what the worker raised
-                        raise RuntimeError("a layout worker stopped before it was done") from None
+                if all(future.done() for future in self.running) and self.outbox.empty():
+                    raise RuntimeError("the layout workers stopped before they were done") from None
                 continue
             if message[0] == "warning":
-                _, text, path = message
-                if (text, str(path)) not in self.said:
-                    self.said.add((text, str(path)))
-                    self.reporter.warning(text, path)
+                self.say(message[1], message[2])
                 continue
             if message[0] == "error":
                 raise message[1]
@@ -160,132 +162,106 @@ class _Mail:
             raise RuntimeError(f"a layout worker said {message[0]!r} when {kind!r} was due")
 
 
-def _conduct(
-    plan: Plan, inboxes: list[Any], mail: _Mail, folder: Path
-) -> tuple[Laid, list[Written]]:
-    facts: dict[int, Facts] = {}
-    with progressbar.items(plan.estimate, "laying out the PDF", "pages") as done:
-        while len(facts) < len(plan.jobs):
-            got: Facts = mail.next("facts")
-            facts[got.id] = got
-            done(got.pages)
-    for _round in range(MAX_ROUNDS):
-        numbers = _numbers(plan, facts)
-        stale = {
-            job.id: numbers[job.id]
-            for job in plan.jobs
-            if (facts[job.id].start, facts[job.id].right, facts[job.id].externals)
-            != numbers[job.id]
-        }
-        if not stale:
-            break
-        for worker, inbox in enumerate(inboxes):
-            mine = {i: n for i, n in stale.items() if plan.worker_of[i] == worker}
-            if mine:
-                inbox.put(("number", mine))
-        for _ in stale:
-            got = mail.next("facts")
-            facts[got.id] = got
-    else:
-        raise OneProcess(f"page numbers still moved after {MAX_ROUNDS} rounds")
-    for worker, inbox in enumerate(inboxes):
-        paths = {
-            job.id: folder / f"chunk-{job.id:04d}.pdf"
-            for job in plan.jobs
-            if plan.worker_of[job.id] == worker
-        }
-        inbox.put(("write", paths))
-    written = sorted((mail.next("written") for _ in plan.jobs), key=lambda w: w.id)
-    return _book(plan, facts, written), written
+class _Conductor:
+    """The parent's side: collect the chunks' facts, send the real numbers until nothing
+    moves, have the chunks written."""
 
+    def __init__(self, plan: Plan, inboxes: list[Any], mail: _Mail, owner: dict[int, int]):
+        self.plan, self.inboxes, self.mail, self.owner = plan, inboxes, mail, owner
+        self.facts: dict[int, Facts] = {}
 
-def _numbers(
-    plan: Plan, facts: dict[int, Facts]
-) -> dict[int, tuple[int | None, bool, dict[str, int]]]:
-    """Each chunk's first folio and side, and the folios of the anchors it needs, from the
-    page counts and anchors the chunks reported."""
-    starts: dict[int, int | None] = {}
-    folio = 1
-    for job in plan.jobs:
-        if not job.main or job.start is None:
-            starts[job.id] = None
-            folio = 1 + (facts[job.id].pages if job.main else 0)
-            continue
-        starts[job.id] = folio
-        folio += facts[job.id].pages
-    where: dict[str, int] = {}
-    for job in plan.jobs:
-        first = starts[job.id] or 1
-        for name, index in facts[job.id].anchors.items():
-            where.setdefault(name, first + index)
-    numbers = {}
-    for job in plan.jobs:
-        start = starts[job.id]
-        right = start is None or start % 2 == 1
-        externals = {name: where[name] for name in job.externals if name in where}
-        numbers[job.id] = (start, right, externals)
-    return numbers
+    def run(self, cached: dict[int, Entry], folder: Path) -> tuple[NumberedBook, list[Written]]:
+        plan = self.plan
+        self.facts = {job_id: entry.facts for job_id, entry in cached.items()}
+        laying = [job.id for job in plan.jobs if job.id not in cached]
+        with progressbar.items(plan.estimate, "laying out the PDF", "pages") as done:
+            for _ in laying:
+                got: Facts = self.mail.next("facts")
+                self.facts[got.id] = got
+                done(got.pages)
+        reused = dict(cached)
+        for _round in range(MAX_ROUNDS):
+            numbers = chunkplan.numbers(plan, self.facts)
+            stale = {
+                job.id: numbers[job.id]
+                for job in plan.jobs
+                if self._told(job.id) != numbers[job.id]
+            }
+            if not stale:
+                break
+            for job_id in stale:
+                if job_id in reused:  # not in a worker: laid out afresh with the numbers
+                    del reused[job_id]
+                    self.owner[job_id] = job_id % len(self.inboxes)
+                    job = replace(plan.jobs[job_id], start=stale[job_id][0])
+                    job = replace(job, right=stale[job_id][1], externals=stale[job_id][2])
+                    self._send(job_id, "lay", job)
+                else:
+                    self._send(job_id, "number", stale[job_id])
+            for _ in stale:
+                got = self.mail.next("facts")
+                self.facts[got.id] = got
+        else:
+            raise OneProcess(f"page numbers still moved after {MAX_ROUNDS} rounds")
+        new = [job.id for job in plan.jobs if job.id not in reused]
+        for job_id in new:
+            self._send(job_id, "write", folder / f"chunk-{job_id:04d}.pdf")
+        for inbox in self.inboxes:
+            inbox.put(("stop", (None, None)))
+        written = {w.id: w for w in (self.mail.next("written") for _ in new)}
+        written |= {job_id: entry.written for job_id, entry in reused.items()}
+        every = [written[job.id] for job in plan.jobs]
+        return chunkplan.whole_book(plan, self.facts, every), every
 
+    def _told(self, job_id: int) -> tuple[int | None, bool, dict[str, int]]:
+        """The numbers the chunk's layout has now."""
+        facts = self.facts[job_id]
+        return facts.start, facts.right, facts.externals
 
-def _book(plan: Plan, facts: dict[int, Facts], written: list[Written]) -> Laid:
-    anchors: dict[str, int] = {}
-    offset = 0
-    front = 0
-    for job in plan.jobs:
-        for name, index in facts[job.id].anchors.items():
-            anchors.setdefault(name, offset + index)
-        if not job.main:
-            front = facts[job.id].pages
-        offset += facts[job.id].pages
-    settled = Settled()
-    for fact in facts.values():
-        settled.holes.extend(fact.settled.holes)
-        settled.shrunk += fact.settled.shrunk
-        settled.moved += fact.settled.moved
-        settled.tightened += fact.settled.tightened
-        settled.layouts = max(settled.layouts, fact.settled.layouts)
-    pieces = [w for w in written if plan.jobs[w.id].main]
-    page_map = joined_map([w.page_starts for w in pieces], [w.keys for w in pieces], "")
-    return Laid(offset, front, anchors, settled, page_map)
+    def _send(self, job_id: int, command: str, what: Any) -> None:
+        self.inboxes[self.owner[job_id]].put((command, (job_id, what)))
 
 
 # --- the workers -------------------------------------------------------------------------------
 
 
-def _serve(
-    jobs: list[ChunkJob],
-    assets: dict[str, Asset],
-    options: dict[str, Any],
-    title: str,
-    finisher: Any,
-    inbox: Any,
-    outbox: Any,
-) -> None:
-    """A worker's life: lay out its chunks, renumber them as told, write them, forget them."""
+def _serve(jobs: list[ChunkJob], shared: tuple[Any, ...], inbox: Any, outbox: Any) -> None:
+    """A worker's life: lay out its chunks, then do as told (renumber one, lay out one more,
+    write one and forget it) until told to stop. Warnings are sent at once, and kept with the
+    chunk they came from (a chunk taken from the cache says them again)."""
+    assets, options, title, finisher = shared
     session = Session()
-    laid = {}
+    laid: dict[int, LaidChunk] = {}
+    heard: list[tuple[str, Any]] = []
+
+    def say(text: str, path: Any) -> None:
+        heard.append((text, path))
+        outbox.put(("warning", text, path))
+
+    def lay(job: ChunkJob, *numbers: Any) -> Facts:
+        heard.clear()
+        laid[job.id] = lay_out(job, session, assets, options, title, *numbers)
+        laid[job.id].warnings = list(heard)
+        return laid[job.id].facts()
+
     try:
-        with captured(lambda text, path: outbox.put(("warning", text, path)), assets):
+        with captured(say, assets):
             for job in jobs:
-                laid[job.id] = lay_out(job, session, assets, options, title)
-                outbox.put(("facts", laid[job.id].facts()))
+                outbox.put(("facts", lay(job)))
             while True:
-                command, orders = inbox.get()
-                if command == "number":
-                    for job_id, (start, right, externals) in orders.items():
-                        chunk = laid[job_id]
-                        facts = chunk.renumber(start, right, externals)
-                        if facts is None:
-                            chunk = lay_out(chunk.job, session, assets, options, title, start,
-                                            right, externals)  # fmt: skip
-                            laid[job_id], facts = chunk, chunk.facts()
-                        outbox.put(("facts", facts))
-                elif command == "write":
-                    for job_id, path in orders.items():
-                        chunk = laid.pop(job_id)
-                        done = write(chunk, path, finisher, options)
-                        outbox.put(("written", done))
+                command, (job_id, what) = inbox.get()
+                if command == "stop":
                     return
+                if command == "lay":
+                    outbox.put(("facts", lay(what)))
+                elif command == "number":
+                    start, right, externals = what
+                    facts = laid[job_id].renumber(start, right, externals)
+                    if facts is None:  # the other side's text area differs: afresh
+                        facts = lay(laid[job_id].job, start, right, externals)
+                    outbox.put(("facts", facts))
+                elif command == "write":
+                    outbox.put(("written", write(laid.pop(job_id), what, finisher, options)))
     except Exception as exc:
         try:
             outbox.put(("error", exc))

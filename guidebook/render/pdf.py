@@ -15,6 +15,7 @@ real bleed (`trim.py` says why WeasyPrint's is not).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.diagnostics import Reporter
 from guidebook.model import Edition, PrintSetup
 from guidebook.render import chunkplan, parallel
+from guidebook.render.chunkcache import ChunkCache
 from guidebook.render.cmyk import colour_manage, is_pdfx
 from guidebook.render.context import book_view
 from guidebook.render.document import BookDocument, book_document
@@ -39,6 +41,7 @@ from guidebook.render.trim import BLEED_MM, INCH, KDP_PAGES, TRIMS, geometry
 
 PT_PER_MM = 72 / INCH
 MAX_MARGIN_LAYOUTS = 4  # the bands a page count can climb through before we settle
+CHUNK_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # what a chunk's own file is dated
 
 
 class PdfTarget(Renderer):
@@ -56,7 +59,10 @@ class PdfTarget(Renderer):
             context.reporter,
             context.session,
             context.inputs.workers,
+            context.inputs.layout_cache,
         )
+        if result.keep is not None:
+            context.handover.once_in_place.append(result.keep)
         context.handover.print_pages = result.page_map
         return [Output(final, describe(context.setup, result))]
 
@@ -69,6 +75,7 @@ class PdfResult:
     figures: Settled  # what the figure pass did
     inside: float = 0.0  # the inside margin the pages have, mm
     page_map: PageMap | None = None  # where each main-matter page begins, for the EPUB
+    keep: Callable[[], None] | None = None  # records the layout cache, once the PDF is in place
 
 
 def describe(setup: PrintSetup, result: PdfResult) -> str:
@@ -89,6 +96,7 @@ def render_pdf(
     reporter: Reporter,
     session: Session | None = None,
     workers: int = 1,
+    cache: Path | None = None,
 ) -> PdfResult:
     """Write the book's PDF to `path`; WeasyPrint's warnings become the reporter's. With
     `workers` above one (0: every core) the book is laid out in chunks (`parallel.py`),
@@ -96,7 +104,7 @@ def render_pdf(
     workers = workers or worker_processes.cores()
     if chunkplan.reason_for_one_process(edition, setup, workers) is None:
         try:
-            return _render_chunked(edition, path, setup, when, reporter, workers)
+            return _render_chunked(edition, path, setup, when, reporter, workers, cache)
         except parallel.OneProcess as why:
             reporter.note(f"laying the PDF out in one process: {why}")
     return _render_whole(edition, path, setup, when, reporter, session or Session())
@@ -139,24 +147,33 @@ def _render_chunked(
     when: dt.datetime,
     reporter: Reporter,
     workers: int,
+    cache_folder: Path | None,
 ) -> PdfResult:
     """The book laid out in chunks by `workers` processes and joined: the same pages as
-    `_render_whole` (the inside margin is chosen from the page count the same way)."""
+    `_render_whole` (the inside margin is chosen from the page count the same way). Chunks
+    are laid out with a fixed date, so that a chunk can come from `cache_folder` in a later
+    build; the join dates the book (PDF/X chunks carry the date in their XMP: never reused)."""
     view = book_view(edition, when.date(), lambda doc: for_paper(doc.html))
     identity = f"{edition.book.config.title}|{when.isoformat()}"
-    finisher = Finisher(0, setup, identity, labels=False)
+    finisher = Finisher(0, setup, identity if is_pdfx(setup) else "", labels=False)
+    chunk_time = when if is_pdfx(setup) else CHUNK_TIME
+    cache = ChunkCache.load(cache_folder) if cache_folder else None
+    if cache and cache.notice:
+        reporter.note(cache.notice)
     page = geometry(setup)
     for tries in range(MAX_MARGIN_LAYOUTS + 1):
         with parallel.scratch(path.parent) as folder:
-            laid, written = parallel.render_chunks(
-                edition, setup, when, reporter, workers, page, Path(folder),
-                pdf_options(setup), finisher, view,
+            laid, written, fresh = parallel.render_chunks(
+                edition, setup, chunk_time, reporter, workers, page, Path(folder),
+                pdf_options(setup), finisher, view, cache,
             )  # fmt: skip
             wanted = geometry(setup, laid.pages)
             if wanted.inside > page.inside and tries < MAX_MARGIN_LAYOUTS:
                 page = wanted
                 continue
-            count = parallel.join_chunks(laid, written, path, identity)
+            count = parallel.join_chunks(laid, written, path, when)
+            if cache:
+                cache.stage(fresh)
         break
     _refused([url for w in written for url in w.refused], reporter)
     _press_checks(setup, count, reporter)
@@ -164,7 +181,8 @@ def _render_chunked(
         ch.slug: laid.anchors[ch.anchor] for ch in view.chapters if ch.anchor in laid.anchors
     }
     pages = replace(laid.page_map, source=_source(setup)) if laid.page_map else None
-    return PdfResult(count, chapters, laid.front, laid.settled, page.inside, pages)
+    keep = cache.commit if cache else None
+    return PdfResult(count, chapters, laid.front, laid.settled, page.inside, pages, keep)
 
 
 def _source(setup: PrintSetup) -> str:
