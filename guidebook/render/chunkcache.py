@@ -51,6 +51,7 @@ class ChunkCache:
     notice: str | None = None  # why what was there was ignored
     used: set[str] = field(default_factory=set)
     pending: dict[str, Entry] = field(default_factory=dict)  # staged, recorded by `commit`
+    hints: dict[str, int] = field(default_factory=dict)  # anchor -> folio in the last build
 
     @classmethod
     def load(cls, folder: Path) -> ChunkCache:
@@ -68,6 +69,7 @@ class ChunkCache:
                 raise ValueError("another version of guidebook made it")
             for key, record in data["entries"].items():
                 cache.entries[str(key)] = _entry(folder, record)
+            cache.hints = {str(k): int(v) for k, v in data.get("hints", {}).items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             cache.entries = {}
             cache.notice = f"ignored the layout cache in {folder} ({_reason(exc)}); it is rebuilt"
@@ -79,9 +81,11 @@ class ChunkCache:
             self.used.add(key)
         return entry
 
-    def stage(self, fresh: dict[str, tuple[Facts, Written]]) -> None:
+    def stage(self, fresh: dict[str, tuple[Facts, Written]], folios: dict[str, int]) -> None:
         """Move this build's new chunk files into the cache folder (not yet recorded: a build
-        that fails after this leaves them unlisted, and the next `commit` removes them)."""
+        that fails after this leaves them unlisted, and the next `commit` removes them), and
+        keep the book's `folios` (anchor -> folio) as the next build's first guesses."""
+        self.hints = folios
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             if self.folder.is_symlink():
@@ -103,7 +107,12 @@ class ChunkCache:
             if self.folder.is_symlink() or not self.folder.is_dir():
                 return
             records = {key: _record(entry) for key, entry in kept.items()}
-            manifest = {"format": FORMAT, "builder": _builder(), "entries": records}
+            manifest = {
+                "format": FORMAT,
+                "builder": _builder(),
+                "entries": records,
+                "hints": self.hints,
+            }
             temp = self.folder / f"{MANIFEST}.tmp"
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()

@@ -100,7 +100,11 @@ def plan(
     when: dt.datetime,
     page: Geometry,
     workers: int,
+    hints: dict[str, int],
 ) -> Plan:
+    """The chunks for `workers`, each told its first folio and its references' folios as
+    guessed from the units' weights, or as they were in the last build (`hints`: anchor ->
+    folio), which is right for every chunk before an edit that moved pages."""
     units = _units(edition, view)
     main = units[1:-1] if units[-1].anchor == BACK else units[1:]
     weight = sum(unit.weight for unit in main)
@@ -122,6 +126,8 @@ def plan(
         html = book_html(edition, view, setup, when, page, chunk=chunk)
         rendered.append((html, following, *references(html)))
         start = None if index <= 1 else guess | (1 if group[0].right else 0)
+        if start is not None and group[0].first in hints:  # where it began last time
+            start = hints[group[0].first or ""]
         starts.append(start)
         if index:
             guess = (start or 1) + max(1, math.ceil(sum(u.weight for u in group) / PAGE_WEIGHT))
@@ -140,7 +146,11 @@ def plan(
                 tail=following.first if following else None,
                 start=start,
                 right=start is None or start % 2 == 1,
-                externals={name: home[name] for name in sorted(wants - holds) if name in home},
+                externals={
+                    name: hints.get(name, home[name])
+                    for name in sorted(wants - holds)
+                    if name in home
+                },
                 sections=frozenset(_sections(view, groups[index])),
                 main=index > 0,
             )

@@ -74,7 +74,8 @@ def render_chunks(
     `folder` (one whose key and numbers are in `cache` is taken from it); `finisher` is
     WeasyPrint's finisher for each file (it must pickle). Also returns the chunks laid out
     now, by key, for the cache."""
-    plan = chunkplan.plan(edition, view, setup, when, page, workers)
+    hints = cache.hints if cache else {}
+    plan = chunkplan.plan(edition, view, setup, when, page, workers, hints)
     assets = book_assets(edition, setup)
     keys = {job.id: chunk_key(job, assets, options, repr(finisher)) for job in plan.jobs}
     cached = {}
@@ -83,7 +84,7 @@ def render_chunks(
         if entry is not None:
             cached[job.id] = entry
     todo = [job for job in plan.jobs if job.id not in cached]
-    count = min(len(set(plan.worker_of.values())), max(1, len(todo)))
+    count = len(set(plan.worker_of.values()))  # chunks from the cache may need laying out too
     context = multiprocessing.get_context("fork")  # workers start with WeasyPrint imported
     pool = futures.ProcessPoolExecutor(
         count, mp_context=context, initializer=worker_processes.started, initargs=(os.getpid(),)

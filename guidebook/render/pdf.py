@@ -173,7 +173,9 @@ def _render_chunked(
                 continue
             count = parallel.join_chunks(laid, written, path, when)
             if cache:
-                cache.stage(fresh)
+                front = laid.front
+                folios = {name: at - front + 1 for name, at in laid.anchors.items() if at >= front}
+                cache.stage(fresh, folios)
         break
     _refused([url for w in written for url in w.refused], reporter)
     _press_checks(setup, count, reporter)
