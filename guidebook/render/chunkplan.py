@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from guidebook.model import Edition, PrintSetup
 from guidebook.render.chunked import ChunkJob, Facts, Written, references
@@ -210,6 +210,10 @@ class NumberedBook:
     anchors: dict[str, int]  # anchor -> index of its page in the book
     settled: Settled
     page_map: PageMap | None
+    chunks: int = 0
+    reused: int = 0  # chunks taken from the layout cache
+    workers: int = 0
+    times: dict[str, float] = field(default_factory=dict)  # seconds of each step
 
 
 def numbers(

@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import queue
 import tempfile
+import time
 from concurrent import futures
 from dataclasses import replace
 from pathlib import Path
@@ -117,7 +118,10 @@ def render_chunks(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         manager.shutdown()
-    fresh = {keys[w.id]: (conductor.facts[w.id], w) for w in written if w.id not in cached}
+    fresh = {keys[w.id]: (conductor.facts[w.id], w) for w in written if w.id in conductor.laid}
+    reused = len(plan.jobs) - len(conductor.laid)
+    laid = replace(laid, chunks=len(plan.jobs), reused=reused, workers=count)
+    laid.times.update(conductor.times)
     return laid, written, fresh
 
 
@@ -170,9 +174,12 @@ class _Conductor:
     def __init__(self, plan: Plan, inboxes: list[Any], mail: _Mail, owner: dict[int, int]):
         self.plan, self.inboxes, self.mail, self.owner = plan, inboxes, mail, owner
         self.facts: dict[int, Facts] = {}
+        self.times: dict[str, float] = {}  # seconds of each step, for the build's summary
+        self.laid: set[int] = set()  # the chunks laid out in this build (not reused)
 
     def run(self, cached: dict[int, Entry], folder: Path) -> tuple[NumberedBook, list[Written]]:
         plan = self.plan
+        clock = time.perf_counter()
         self.facts = {job_id: entry.facts for job_id, entry in cached.items()}
         laying = [job.id for job in plan.jobs if job.id not in cached]
         with progressbar.items(plan.estimate, "laying out the PDF", "pages") as done:
@@ -180,6 +187,8 @@ class _Conductor:
                 got: Facts = self.mail.next("facts")
                 self.facts[got.id] = got
                 done(got.pages)
+        self.times["laid out"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         reused = dict(cached)
         for _round in range(MAX_ROUNDS):
             numbers = chunkplan.numbers(plan, self.facts)
@@ -204,13 +213,17 @@ class _Conductor:
                 self.facts[got.id] = got
         else:
             raise OneProcess(f"page numbers still moved after {MAX_ROUNDS} rounds")
+        self.times["numbered"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         new = [job.id for job in plan.jobs if job.id not in reused]
+        self.laid = set(new)
         for job_id in new:
             self._send(job_id, "write", folder / f"chunk-{job_id:04d}.pdf")
         for inbox in self.inboxes:
             inbox.put(("stop", (None, None)))
         written = {w.id: w for w in (self.mail.next("written") for _ in new)}
         written |= {job_id: entry.written for job_id, entry in reused.items()}
+        self.times["written"] = time.perf_counter() - clock
         every = [written[job.id] for job in plan.jobs]
         return chunkplan.whole_book(plan, self.facts, every), every
 

@@ -15,12 +15,11 @@ real bleed (`trim.py` says why WeasyPrint's is not).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-
-import pydyf
 
 from guidebook import progressbar
 from guidebook import workers as worker_processes
@@ -29,17 +28,16 @@ from guidebook.diagnostics import Reporter
 from guidebook.model import Edition, PrintSetup
 from guidebook.render import chunkplan, parallel
 from guidebook.render.chunkcache import ChunkCache
-from guidebook.render.cmyk import colour_manage, is_pdfx
+from guidebook.render.cmyk import is_pdfx
 from guidebook.render.context import book_view
 from guidebook.render.document import BookDocument, book_document
+from guidebook.render.finish import Finisher
 from guidebook.render.holes import Settled, settle
 from guidebook.render.pagemap import PageMap, page_map
 from guidebook.render.paper import for_paper
 from guidebook.render.session import Draft, Session, captured
-from guidebook.render.tagged import complete_structure
-from guidebook.render.trim import BLEED_MM, INCH, KDP_PAGES, TRIMS, geometry
+from guidebook.render.trim import KDP_PAGES, TRIMS, geometry
 
-PT_PER_MM = 72 / INCH
 MAX_MARGIN_LAYOUTS = 4  # the bands a page count can climb through before we settle
 CHUNK_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # what a chunk's own file is dated
 
@@ -63,6 +61,8 @@ class PdfTarget(Renderer):
         )
         if result.keep is not None:
             context.handover.once_in_place.append(result.keep)
+        if result.how:
+            context.progress(f"PDF laid out in {result.how}")
         context.handover.print_pages = result.page_map
         return [Output(final, describe(context.setup, result))]
 
@@ -76,6 +76,7 @@ class PdfResult:
     inside: float = 0.0  # the inside margin the pages have, mm
     page_map: PageMap | None = None  # where each main-matter page begins, for the EPUB
     keep: Callable[[], None] | None = None  # records the layout cache, once the PDF is in place
+    how: str = ""  # how it was laid out (chunks, workers, the time of each step)
 
 
 def describe(setup: PrintSetup, result: PdfResult) -> str:
@@ -171,7 +172,9 @@ def _render_chunked(
             if wanted.inside > page.inside and tries < MAX_MARGIN_LAYOUTS:
                 page = wanted
                 continue
+            clock = time.perf_counter()
             count = parallel.join_chunks(laid, written, path, when)
+            laid.times["joined"] = time.perf_counter() - clock
             if cache:
                 front = laid.front
                 folios = {name: at - front + 1 for name, at in laid.anchors.items() if at >= front}
@@ -184,7 +187,10 @@ def _render_chunked(
     }
     pages = replace(laid.page_map, source=_source(setup)) if laid.page_map else None
     keep = cache.commit if cache else None
-    return PdfResult(count, chapters, laid.front, laid.settled, page.inside, pages, keep)
+    steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in laid.times.items())
+    how = (f"{laid.chunks} chunks ({laid.reused} from the layout cache) on {laid.workers} "
+           f"workers: {steps}")  # fmt: skip
+    return PdfResult(count, chapters, laid.front, laid.settled, page.inside, pages, keep, how)
 
 
 def _source(setup: PrintSetup) -> str:
@@ -250,46 +256,3 @@ def _anchor_pages(document: Any, wanted: set[str]) -> dict[str, int]:
             if anchor in wanted and anchor not in found:
                 found[anchor] = index
     return found
-
-
-@dataclass(frozen=True)
-class Finisher:
-    """WeasyPrint's last step before the file is written: /PageLabels (roman for the front
-    matter, arabic from chapter one; a chunk's file leaves them to the join), the structure
-    tree's missing pieces, the colour management of PDF/X, each page's BleedBox. A class
-    rather than a closure: the chunk workers receive it pickled."""
-
-    front_pages: int
-    setup: PrintSetup
-    identity: str
-    labels: bool = True
-
-    def __call__(self, document: Any, pdf: Any) -> None:
-        if self.labels:
-            nums = pydyf.Array()
-            if self.front_pages:
-                nums.extend([0, pydyf.Dictionary({"S": "/r"})])
-            nums.extend([self.front_pages, pydyf.Dictionary({"S": "/D"})])
-            pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
-        complete_structure(pdf)
-        if is_pdfx(self.setup):
-            colour_manage(pdf, self.identity)
-        if self.setup.bleed or self.setup.crop_marks:
-            _bleed_boxes(document, pdf, BLEED_MM * PT_PER_MM if self.setup.bleed else 0.0)
-
-
-def _bleed_boxes(document: Any, pdf: Any, bleed: float) -> None:
-    """Each page's BleedBox: its TrimBox grown by `bleed` points at the top, the bottom and
-    the outer edge (a right-hand page's page box has less bleed at its left: the spine)."""
-    pages = [obj for obj in pdf.objects if isinstance(obj, dict) and obj.get("Type") == "/Page"]
-    for laid, page in zip(document.pages, pages, strict=True):
-        left, top, right, bottom = (float(v) for v in page["TrimBox"])
-        recto = laid.bleed["left"] <= laid.bleed["right"]
-        page["BleedBox"] = pydyf.Array(
-            [
-                left - (0 if recto else bleed),
-                top - bleed,
-                right + (bleed if recto else 0),
-                bottom + bleed,
-            ]
-        )

@@ -1,0 +1,119 @@
+"""The chunked PDF's layout cache (render/chunkcache.py): a rebuild lays out only the chunks
+that changed and the PDF is the one a clean build makes; a cache that is damaged, foreign or
+hostile is ignored with a notice, never trusted."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import re
+from pathlib import Path
+
+import pytest
+from conftest import build_pdf, copy_book
+from test_parallel_pdf import assert_same
+
+CACHE = ".guidebook-chunks"
+
+
+def _build(root: Path, *extra: str) -> tuple[Path, str, int, int]:
+    """Build with two workers into root/out: the PDF, stderr, chunks, chunks reused."""
+    pdf, err = build_pdf(root, "-j", "2", *extra)
+    found = re.search(r"PDF laid out in (\d+) chunks \((\d+) from the layout cache\)", err)
+    assert found, err
+    return pdf, err, int(found[1]), int(found[2])
+
+
+def _clean(root: Path) -> Path:
+    build_pdf(root, "-j", "1", "--no-cache", "--out", "clean")
+    return root / "clean" / "book.pdf"
+
+
+def test_a_rebuild_takes_every_chunk_from_the_cache(tmp_path: Path) -> None:
+    root = copy_book("withbook", tmp_path)
+    _pdf, _err, chunks, reused = _build(root)
+    assert reused == 0 and (root / "out" / CACHE / "manifest.json").is_file()
+    pdf, _err, again, reused = _build(root)
+    assert (again, reused) == (chunks, chunks)
+    assert_same(_clean(root), pdf)
+
+
+@pytest.mark.slow
+def test_an_edit_lays_out_only_its_chunk(tmp_path: Path) -> None:
+    root = copy_book("withbook", tmp_path)
+    _pdf, _err, chunks, _reused = _build(root)
+    chapter = next((root / "content").rglob("weekly-plan.md"))
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(" the ", " a ", 1), "utf-8")
+    pdf, _err, again, reused = _build(root)
+    assert again == chunks and reused >= chunks - 2  # the edited chunk (and the one it ends)
+    assert_same(_clean(root), pdf)
+
+
+@pytest.mark.slow
+def test_a_chapter_that_grows_moves_the_pages_after_it(tmp_path: Path) -> None:
+    root = copy_book("withbook", tmp_path)
+    _build(root)
+    chapter = next((root / "content").rglob("split-squat.md"))
+    text = chapter.read_text(encoding="utf-8")
+    grown = "Brace, then breathe out slowly as you stand up tall again. " * 80
+    chapter.write_text(text.replace("\n## ", f"\n{grown}\n\n## ", 1), encoding="utf-8")
+    pdf, _err, _chunks, _reused = _build(root)
+    assert_same(_clean(root), pdf)
+
+
+@pytest.mark.slow
+def test_a_damaged_cache_is_ignored_with_a_notice(tmp_path: Path) -> None:
+    root = copy_book("withbook", tmp_path)
+    _build(root)
+    kept = sorted((root / "out" / CACHE).glob("*.pdf"))[0]
+    kept.write_bytes(kept.read_bytes()[:-100])
+    pdf, err, chunks, reused = _build(root)
+    assert reused == 0 and "ignored the layout cache" in err and "is damaged" in err
+    assert_same(_clean(root), pdf)
+    _pdf, err, _chunks, reused = _build(root)  # rebuilt: trusted again
+    assert reused == chunks and "ignored" not in err
+
+
+@pytest.mark.slow
+def test_a_cache_from_another_version_is_ignored(tmp_path: Path) -> None:
+    root = copy_book("withbook", tmp_path)
+    _build(root)
+    manifest = root / "out" / CACHE / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**data, "builder": "guidebook 0.0.1"}), encoding="utf-8")
+    _pdf, err, _chunks, reused = _build(root)
+    assert reused == 0 and "another version of guidebook made it" in err
+
+
+class Boom:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (print, ("the cache ran code",))
+
+
+def test_a_manifest_that_would_run_code_is_refused(tmp_path: Path) -> None:
+    """The records are unpickled by an unpickler that knows our few classes only."""
+    root = copy_book("withbook", tmp_path)
+    _build(root)
+    manifest = root / "out" / CACHE / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    for record in data["entries"].values():
+        record["facts"] = pickle.dumps(Boom()).hex()
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    _pdf, err, _chunks, reused = _build(root)
+    assert reused == 0 and "its records name builtins.print" in err
+    assert "the cache ran code" not in err
+
+
+@pytest.mark.slow
+def test_no_cache_keeps_nothing(tmp_path: Path) -> None:
+    root = copy_book("withbook", tmp_path)
+    _pdf, _err, _chunks, reused = _build(root, "--no-cache")
+    assert reused == 0 and not (root / "out" / CACHE).exists()
+
+
+@pytest.mark.slow
+def test_a_cache_folder_of_ones_own_choosing(tmp_path: Path) -> None:
+    root = copy_book("withbook", tmp_path)
+    _build(root, "--cache", str(tmp_path / "elsewhere"))
+    assert (tmp_path / "elsewhere" / "manifest.json").is_file()
+    assert not (root / "out" / CACHE).exists()
