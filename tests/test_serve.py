@@ -110,8 +110,11 @@ class Browser:
                 return dict(message.get("result", {}))
 
     def evaluate(self, expression: str) -> Any:
+        """The expression's value; "" while the page is between documents (a reload answers
+        with no value, and a check must then read as "not yet", not fail)."""
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        return result.get("result", {}).get("value")
+        value = result.get("result", {}).get("value")
+        return "" if value is None else value
 
     def close(self) -> None:
         self.socket.close()
