@@ -198,3 +198,28 @@ def test_an_old_override_importing_the_old_folder_name_still_renders(tmp_path: P
     folders = (tmp_path / "book", tmp_path / "builtin")
     env = sandbox.BoundedSandbox(loader=sandbox.LayoutLoader(folders))
     assert env.get_template("printables/card.html.j2").render() == "card foot"
+
+
+def test_compiled_layouts_are_kept_across_builds_until_their_text_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that builds again (`serve`, a test run) compiles each layout once; an edited
+    override is compiled again, never served from its old text."""
+    from guidebook.render.resources import sandboxed_env
+
+    compiled: list[str] = []
+    compile_source = sandbox.BoundedSandbox.compile
+
+    def counting(self: jinja2.Environment, source: object, *args: object, **kw: object) -> object:
+        compiled.append(str(source))
+        return compile_source(self, source, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sandbox.BoundedSandbox, "compile", counting)
+    layout = tmp_path / "page.html.j2"
+    layout.write_text("first {{ n }}", encoding="utf-8")
+    render = lambda: sandboxed_env((tmp_path,)).get_template("page.html.j2").render(n=1)  # noqa: E731
+    assert render() == "first 1" and render() == "first 1"
+    assert len(compiled) == 1
+    layout.write_text("second {{ n }}", encoding="utf-8")
+    assert render() == "second 1"
+    assert len(compiled) == 2

@@ -181,7 +181,7 @@ def test_the_epub_index_links_every_entry_to_its_chapter(seedlike_build: Built) 
 @pytest.mark.parametrize(
     ("book_yml", "titles"),
     [
-        ("indexes: false\n", []),
+        pytest.param("indexes: false\n", [], marks=pytest.mark.slow),
         ("indexes:\n  equipment: What you need\n", ["What you need"]),
     ],
 )

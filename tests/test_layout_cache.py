@@ -4,6 +4,7 @@ hostile is ignored with a notice, never trusted."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pickle
 import re
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import build_pdf, copy_book
 from test_parallel_pdf import assert_same
+
+from guidebook.render.chunkcache import FORMAT, ChunkCache, _builder
 
 CACHE = ".guidebook-chunks"
 
@@ -29,6 +32,7 @@ def _clean(root: Path) -> Path:
     return root / "clean" / "book.pdf"
 
 
+@pytest.mark.slow
 def test_a_rebuild_takes_every_chunk_from_the_cache(tmp_path: Path) -> None:
     root = copy_book("withbook", tmp_path)
     _pdf, _err, chunks, reused = _build(root)
@@ -90,6 +94,29 @@ class Boom:
         return (print, ("the cache ran code",))
 
 
+def test_a_record_that_would_run_code_is_refused_before_it_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The records are unpickled by an unpickler that knows our few classes only (the cache
+    alone, without a build: the end-to-end case is the next test)."""
+    folder = tmp_path / CACHE
+    folder.mkdir()
+    chunk = folder / "chunk.pdf"
+    chunk.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    record = {
+        "file": chunk.name,
+        "sha256": hashlib.sha256(chunk.read_bytes()).hexdigest(),
+        "facts": pickle.dumps(Boom()).hex(),
+    }
+    manifest = {"format": FORMAT, "builder": _builder(), "entries": {"k": record}, "hints": {}}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    cache = ChunkCache.load(folder)
+    assert cache.entries == {}
+    assert cache.notice is not None and "its records name builtins.print" in cache.notice
+    assert "the cache ran code" not in capsys.readouterr().out
+
+
+@pytest.mark.slow
 def test_a_manifest_that_would_run_code_is_refused(tmp_path: Path) -> None:
     """The records are unpickled by an unpickler that knows our few classes only."""
     root = copy_book("withbook", tmp_path)

@@ -33,6 +33,7 @@ def test_a_thin_spine_carries_no_text() -> None:
     assert size / PT <= spine - 2 * 0.0625 * INCH  # clear of both folds
 
 
+@pytest.mark.slow
 def test_the_cover_sheet_has_bleed_all_round(tmp_path: Path) -> None:
     root = copy_book("withbook", tmp_path / "book")
     code, stdout, stderr = run_cli(

@@ -121,6 +121,7 @@ def test_the_page_is_the_trim(tmp_path: Path, name: Trim) -> None:
         assert boxes["trimbox"] == boxes["mediabox"]
 
 
+@pytest.mark.slow
 def test_bleed_extends_the_outer_edges_only(tmp_path: Path) -> None:
     pdf, stdout = _pdf(tmp_path, "--paper", "6x9", "--bleed")
     assert "pages, 6 × 9 in, bleed" in stdout
@@ -176,6 +177,7 @@ def test_every_word_is_in_ingrams_live_area(tmp_path: Path, name: Trim) -> None:
             assert x1 <= width - edge and y1 <= height - edge, (number, word)
 
 
+@pytest.mark.slow
 def test_a_book_in_a_higher_band_is_laid_out_again_with_a_wider_gutter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,6 +20,7 @@ fontTools keeps the font's name table (copyright, licence and its URL: OFL-1.1) 
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 
@@ -37,6 +38,7 @@ MEDIA_TYPE = "font/otf"
 _LAYOUT_TABLES = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF"}
 
 
+@functools.lru_cache(maxsize=8)
 def content_characters(css: str) -> str:
     """The characters, other than ASCII, of every `content` string in the stylesheet."""
     found: set[str] = set()
@@ -62,10 +64,18 @@ def marks_fonts(fonts: Path, css: str) -> list[tuple[str, bytes]]:
     """(file name, OpenType bytes) of each marks font: the characters of `css`'s content
     strings that the shipped font has, and the space (the marks are followed by one)."""
     wanted = " " + content_characters(css)
-    return [(name, _subset(fonts / source, wanted)) for name, source in MARKS_FONTS]
+    return [(name, _subset_of(fonts / source, wanted)) for name, source in MARKS_FONTS]
 
 
-def _subset(path: Path, characters: str) -> bytes:
+def _subset_of(path: Path, characters: str) -> bytes:
+    """The cut of `path` for `characters`, made once per process for each version of the file
+    (the same few kilobytes on every build of a test run or of `serve`)."""
+    found = path.stat()
+    return _subset(path, found.st_mtime_ns, found.st_size, characters)
+
+
+@functools.lru_cache(maxsize=16)
+def _subset(path: Path, _mtime_ns: int, _size: int, characters: str) -> bytes:
     options = subset.Options()
     options.name_IDs = ["*"]  # keep the copyright and licence records
     options.name_languages = ["*"]

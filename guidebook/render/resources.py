@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 
 from guidebook.model import Asset, Book
 from guidebook.render.sandbox import BoundedSandbox, LayoutLoader
@@ -43,6 +44,28 @@ def template_env(book: Book) -> jinja2.Environment:
     return sandboxed_env(layout_folders(book))
 
 
+class CompiledLayouts(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the life of the process, so that each build (a
+    test, a `serve` rebuild, a sheet worker) does not parse and compile the same layouts again.
+
+    Jinja files an entry under the template's name and file and keeps the hash of the source
+    it was compiled from: a layout whose text changed is compiled again. Nothing is read from
+    or written to disk, and every environment that shares it is configured alike."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (data := self._compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = CompiledLayouts()
+
+
 def sandboxed_env(folders: tuple[Path, ...]) -> jinja2.Environment:
     """Every template, built-in or a book's override, renders in Jinja's immutable sandbox:
     no attribute walks to Python internals (`__class__`, `__globals__`, ...), no calls that
@@ -55,6 +78,7 @@ def sandboxed_env(folders: tuple[Path, ...]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     return env
 
