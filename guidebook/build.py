@@ -22,6 +22,8 @@ from guidebook.cache import CACHE_FILE, OutputCache
 from guidebook.contract import Output, Progress, RenderContext, Renderer
 from guidebook.convert import ImageOptions, convert_book
 from guidebook.convert.markdown import MarkdownConverter
+from guidebook.convert.memo import MemoConverter
+from guidebook.convert.prefetch import prefetch
 from guidebook.convert.remote import RemoteImages
 from guidebook.diagnostics import BookError, Reporter, UsageError, display_path, shorten
 from guidebook.load import load_book
@@ -30,6 +32,7 @@ from guidebook.numbers import parse_whole
 from guidebook.printables.inputs import read_inputs
 from guidebook.render.resources import layout_folders
 from guidebook.targets import REGISTRY
+from guidebook.workers import cores
 from guidebook.writer import Written, output_folder
 
 
@@ -60,14 +63,18 @@ def build(
     fails on the way (for the closing message)."""
     targets = [target for name, target in REGISTRY.items() if name in request.targets]
     found = Reporter(sink=None)  # what the content says, shown once we know what is printed
+    cache = None if request.no_cache else request.cache or request.out_dir / LAYOUT_CACHE
+    converter = MemoConverter.load(cache) if cache else MemoConverter()
+    if converter.notice:
+        reporter.note(converter.notice)
+    print_images = any(t.needs.print_images for t in targets)
     try:
-        edition = prepare(request, found, progress, any(t.needs.print_images for t in targets))
+        edition = prepare(request, found, progress, print_images, converter, jobs(request))
     except BookError:
         _pass_on(found, reporter, unprinted=set())
         reporter.check()
         raise
     when = build_time(reporter)
-    cache = None if request.no_cache else request.cache or request.out_dir / LAYOUT_CACHE
     inputs = read_inputs(
         edition, reporter, request.slugs, request.program, request.roster, request.workers, cache
     )
@@ -98,6 +105,8 @@ def build(
         staging.commit([output.path for output in outputs if not output.unchanged])
         for keep in context.handover.once_in_place:
             keep()
+        if cache:
+            converter.save(cache)
         if not OutputCache.load(request.out_dir).remember(outputs):
             reporter.note(
                 f"cannot record what the outputs were made from in {CACHE_FILE}; "
@@ -117,15 +126,23 @@ def print_setup(request: BuildRequest, config: BookConfig) -> PrintSetup:
     )
 
 
+def jobs(request: BuildRequest) -> int:
+    """The worker processes the build may start (`-j`; 0 means one per core)."""
+    return request.workers or cores()
+
+
 def prepare(
     request: BuildRequest,
     reporter: Reporter,
     progress: Progress,
     print_images: bool = True,
     converter: MarkdownConverter | None = None,
+    workers: int = 1,
 ) -> Edition:
     """Load and convert; raise BookError if the content has errors. With `print_images`,
-    images are checked against their printed size too; `converter` is kept between builds."""
+    images are checked against their printed size too; `converter` is kept between builds (a
+    `MemoConverter` remembers conversions); with `workers` > 1, a big book's Markdown and
+    images are done ahead in that many processes (`convert/prefetch.py`)."""
     started = time.perf_counter()
     book = load_book(request.content_dir, request.book_file, reporter)
     reporter.check()
@@ -134,13 +151,19 @@ def prepare(
         f"({time.perf_counter() - started:.2f} s)"
     )
     started = time.perf_counter()
+    checked = prefetch(book, converter, workers) if isinstance(converter, MemoConverter) else {}
     images = ImageOptions(
-        remote=RemoteImages() if request.remote_images else None, print_images=print_images
+        remote=RemoteImages() if request.remote_images else None,
+        print_images=print_images,
+        checked=checked,
     )
     edition = convert_book(book, reporter, images, converter)
     reporter.check()
+    kept = ""
+    if isinstance(converter, MemoConverter):
+        kept = f" ({len(edition.chapters) - converter.converted} from the cache)"
     progress(
-        f"converted {len(edition.chapters)} chapters, {len(edition.assets)} images "
+        f"converted {len(edition.chapters)} chapters{kept}, {len(edition.assets)} images "
         f"({time.perf_counter() - started:.2f} s)"
     )
     return edition

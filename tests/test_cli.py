@@ -21,10 +21,14 @@ from conftest import (
 )
 from pypdf import PdfReader
 
+from guidebook.build import LAYOUT_CACHE
+from guidebook.convert.memo import FILE
 from guidebook.diagnostics import display_path
 from guidebook.model import Asset
 from guidebook.render.fetcher import BASE_URL
 from guidebook.render.session import captured
+
+CONVERTED = Path(LAYOUT_CACHE, FILE)  # the build cache's converted chapters
 
 
 def files_under(folder: Path) -> dict[Path, bytes]:
@@ -55,7 +59,7 @@ def test_good_build_writes_exactly_one_pdf_and_one_epub(tmp_path: Path) -> None:
     out = tmp_path / "not" / "there" / "yet"
     code, stdout, stderr = run_cli("build", "--content", "content", "--out", out, cwd=book)
     assert code == 0, stderr
-    assert sorted(p.name for p in out.iterdir()) == ["book.epub", "book.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [LAYOUT_CACHE, "book.epub", "book.pdf"]
     assert stdout.count("wrote ") == 2
     assert re.search(r"book\.pdf: \d+ pages, Letter, ", stdout), stdout
     assert "book.epub: 4 chapters" in stdout
@@ -70,7 +74,7 @@ def test_default_out_folder_is_build_in_the_working_directory(
     shutil.copytree(small_book, work)
     code, _, stderr = run_cli("build", "--format", "epub", cwd=work)
     assert code == 0, stderr
-    assert sorted(p.name for p in (work / "build").iterdir()) == ["book.epub"]
+    assert sorted(p.name for p in (work / "build").iterdir()) == [LAYOUT_CACHE, "book.epub"]
 
 
 @pytest.mark.parametrize(
@@ -202,7 +206,7 @@ def test_format_html_writes_the_document_with_css_and_fonts(
     css = (out / "book" / "css" / "pdf.css").read_text(encoding="utf-8")
     for url in set(re.findall(r"url\(\.\./fonts/([^)]+)\)", css)):
         assert url in fonts
-    assert not list(out.glob(".guidebook-*"))
+    assert [p.name for p in out.glob(".guidebook-*")] == [LAYOUT_CACHE]  # no staging left
 
 
 @pytest.mark.parametrize(
@@ -240,7 +244,7 @@ def test_failed_build_leaves_the_previous_outputs_untouched(tmp_path: Path) -> N
     code, _, stderr = run_cli("build", "--out", "out", cwd=book)
     assert code == 0, stderr
     before = files_under(book / "out")
-    assert set(before) == {Path("book.pdf"), Path("book.epub")}
+    assert set(before) == {Path("book.pdf"), Path("book.epub"), CONVERTED}
     (book / "content" / "broken.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
     code, _, stderr = run_cli("build", "--out", "out", cwd=book)
     assert code == 1
@@ -255,6 +259,7 @@ def test_build_output_names_follow_the_book_file(tmp_path: Path, small_book: Pat
     code, _, stderr = run_cli("build", "--out", "out", cwd=book)
     assert code == 0, stderr
     assert sorted(p.name for p in (book / "out").iterdir()) == [
+        LAYOUT_CACHE,
         "hips-handbook.epub",
         "hips-handbook.pdf",
     ]

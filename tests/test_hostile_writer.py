@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_cli
 
+from guidebook.build import LAYOUT_CACHE
+
 LOCK_FILE = ".guidebook-lock"  # guidebook.writer's names, spelled out so that the tests also
 MARKER = ".guidebook-output"  # run (and fail) against a builder without that module
 NO_SPACE = "No space left on device"
@@ -58,7 +60,9 @@ def edit(book: Path) -> None:
 
 
 def no_staging(out: Path) -> bool:
-    return not [p for p in out.iterdir() if p.name.startswith(".guidebook-")]
+    return not [
+        p for p in out.iterdir() if p.name.startswith(".guidebook-") and p.name != LAYOUT_CACHE
+    ]
 
 
 # --- outputs are replaced as a set ------------------------------------------------------------
@@ -216,7 +220,7 @@ def test_a_build_waits_for_the_one_before_it(book: Path) -> None:
     assert released.is_set()
     assert code == 0, err
     assert "note: waiting for another build into out to finish" in err
-    assert sorted(os.listdir(out)) == ["book.epub"]  # the lock file is gone with its holder
+    assert sorted(os.listdir(out)) == [LAYOUT_CACHE, "book.epub"]  # the lock went with its holder
 
 
 def run_make_book(*args: object, cwd: Path) -> subprocess.Popen[str]:
@@ -237,7 +241,7 @@ def test_two_builds_at_once_both_succeed_one_after_the_other(book: Path) -> None
     builds.append(run_make_book("build", "--format", "epub,html", "--out", "out", cwd=book))
     results = [b.communicate(timeout=120) for b in builds]
     assert [b.returncode for b in builds] == [0, 0], results
-    assert sorted(os.listdir(book / "out")) == ["book", "book.epub"]
+    assert sorted(os.listdir(book / "out")) == [LAYOUT_CACHE, "book", "book.epub"]
     with zipfile.ZipFile(book / "out" / "book.epub") as epub:
         assert epub.testzip() is None
     assert (book / "out" / "book" / MARKER).is_file()
@@ -283,7 +287,7 @@ def test_staging_left_by_a_killed_build_goes_with_the_next_build(
     assert staging.exists()  # a killed process cleans nothing
     code, _, err = run_cli("build", "--format", "epub", "--out", out, "-q", cwd=sample)
     assert code == 0, err
-    assert sorted(os.listdir(out)) == ["book.epub"]
+    assert sorted(os.listdir(out)) == [LAYOUT_CACHE, "book.epub"]
 
 
 def wait_for_staging(out: Path, process: subprocess.Popen[str]) -> Path:

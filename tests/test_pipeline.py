@@ -17,6 +17,7 @@ from conftest import REPO, copy_book, copy_sample, run_cli, warning_lines
 from pypdf import PdfReader
 
 from guidebook import targets
+from guidebook.build import LAYOUT_CACHE
 from guidebook.cache import CACHE_FILE, OutputCache
 from guidebook.contract import Needs, Output, RenderContext, Renderer
 from guidebook.model import Paper, Target
@@ -241,4 +242,4 @@ def test_a_build_whose_cache_cannot_be_written_succeeds(tmp_path: Path) -> None:
     assert code == 0, stderr
     assert stdout.startswith("wrote out/sheets/glute-bridge.pdf: 1 page")
     assert f"note: cannot record what the outputs were made from in {CACHE_FILE}" in stderr
-    assert sorted(p.name for p in (book / "out").iterdir()) == [CACHE_FILE, "sheets"]
+    assert sorted(p.name for p in (book / "out").iterdir()) == [CACHE_FILE, LAYOUT_CACHE, "sheets"]

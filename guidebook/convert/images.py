@@ -48,6 +48,7 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg"})
 class ImageOptions:
     remote: RemoteImages | None = None  # None: remote images are refused (the default)
     print_images: bool = True  # warn about images too coarse for print (`Needs.print_images`)
+    checked: dict[str, ImageFile] = field(default_factory=dict)  # done ahead (`prefetch.py`)
 
 
 @dataclass
@@ -57,6 +58,7 @@ class AssetRegistry:
     by_source: dict[str, tuple[Asset, ImageFile]] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)
     reported: set[str] = field(default_factory=set)  # sources whose cleaning was reported
+    checked: dict[str, ImageFile] = field(default_factory=dict)  # local files checked ahead
 
     @property
     def assets(self) -> tuple[Asset, ...]:
@@ -166,13 +168,24 @@ def _register(
     path = _local_path(parts.path, chapter.path.parent, content_dir)
     key = str(path)
     if key not in registry.by_source:
-        try:
-            data = read_regular(path, MAX_IMAGE_BYTES)
-        except OSError as exc:
-            raise ImageProblem(f"cannot be read: {exc.strerror}") from exc
-        info = inspect_image(data)
+        info = registry.checked.get(key) or _check_file(path)
         registry.add(key, path.stem, info, chapter, path, info.data)
     return registry.by_source[key]
+
+
+def local_image(address: str, folder: Path, content_dir: Path) -> tuple[Path, ImageFile]:
+    """The file a chapter in `folder` names by the path part of `address`, and what it is;
+    raise ImageProblem as `collect_images` would report it."""
+    path = _local_path(address, folder, content_dir)
+    return path, _check_file(path)
+
+
+def _check_file(path: Path) -> ImageFile:
+    try:
+        data = read_regular(path, MAX_IMAGE_BYTES)
+    except OSError as exc:
+        raise ImageProblem(f"cannot be read: {exc.strerror}") from exc
+    return inspect_image(data)
 
 
 def _local_path(address: str, folder: Path, content_dir: Path) -> Path:

@@ -11,16 +11,21 @@ from pathlib import Path
 from guidebook.render.pagemap import NAV, with_page_list
 
 OPF = "EPUB/content.opf"  # where EbookLib writes the package document
+STORED = (".jpg", ".jpeg", ".png", ".gif")  # compressed formats, carried without deflating
 
 
 def write_zip(
     packed: io.BytesIO, path: Path, when: dt.datetime, language: str, nav_extra: str = ""
 ) -> None:
     """Write EbookLib's package to `path` with the build time on every entry, `mimetype` first
-    and stored, the rest deflated (once: EbookLib's own zip is left uncompressed; photos are
-    deflated too, since an ebook store charges delivery by the megabyte and generated JPEGs
-    shrink by several per cent), and `nav_extra` (the page-list) at the end of the navigation
+    and stored, the text deflated (once: EbookLib's own zip is left uncompressed), the photos
+    stored as they are (`STORED`), and `nav_extra` (the page-list) at the end of the navigation
     document's body.
+
+    JPEG and PNG are compressed already: deflating them again saves 3-4 % on Pillow-drawn
+    photos, less on camera photos, and took 4.6 s of an 8 s EPUB of 900 chapters with 1,800
+    photos. The store that charges delivery by the megabyte (Kindle Direct Publishing) charges
+    by the size of the file it converts the EPUB to, not of the uploaded zip.
 
     EbookLib stamps entries with the wall-clock time, so two builds of the same sources would
     differ; with SOURCE_DATE_EPOCH set, `when` is fixed and so are the bytes.
@@ -35,7 +40,8 @@ def write_zip(
     with zipfile.ZipFile(path, "w") as out:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            stored = name == "mimetype" or name.lower().endswith(STORED)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             out.writestr(info, data)
 

@@ -13,7 +13,6 @@ and sections are resolved again for every chapter, because they depend on the ot
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 import jinja2
 
 from guidebook.build import BuildRequest, build_time, prepare, print_setup, report_layout_error
-from guidebook.convert.markdown import MarkdownConverter
+from guidebook.convert.memo import MemoConverter
 from guidebook.diagnostics import BookError, Diagnostic, Reporter
 from guidebook.model import Asset, Book
 from guidebook.render.document import BookDocument, book_document
@@ -36,49 +35,6 @@ class Page:
     files: dict[str, Asset]  # what the page may load, by the relative URL it uses
     problems: tuple[Diagnostic, ...] = ()
     book: Book | None = None  # the last book that loaded, for what to watch
-
-
-@dataclass(frozen=True)
-class _Converted:
-    html: str
-    plain: tuple[str, ...]
-    escaped: int
-    first_escaped: str
-
-
-class MemoConverter(MarkdownConverter):
-    """A Markdown converter that remembers what each chapter text converted to (and what its
-    guards changed, so the warnings come again), forgetting texts no longer in the book."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._memo: dict[str, _Converted] = {}
-        self._used: set[str] = set()
-        self.converted = 0  # texts converted (not remembered) since the last `forget_unused`
-
-    def convert(self, text: str) -> str:
-        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        self._used.add(key)
-        known = self._memo.get(key)
-        if known is None:
-            try:
-                html = super().convert(text)
-            except RecursionError:
-                super().__init__()  # the Markdown instance may be left mid-parse
-                raise
-            log = self.guarded
-            known = _Converted(html, tuple(log.plain), log.escaped, log.first_escaped)
-            self._memo[key] = known
-            self.converted += 1
-        self.guarded.clear()
-        self.guarded.plain.extend(known.plain)
-        self.guarded.escaped, self.guarded.first_escaped = known.escaped, known.first_escaped
-        return known.html
-
-    def forget_unused(self) -> None:
-        self._memo = {key: value for key, value in self._memo.items() if key in self._used}
-        self._used.clear()
-        self.converted = 0
 
 
 @dataclass
