@@ -45,12 +45,14 @@ from bench_build import BASELINE, measure, pdf_pages  # noqa: E402
 from corpus import generate  # noqa: E402
 
 # The .typ file is written beside the exercises, whose `images/...` paths Typst then finds.
+# `keywords=`: pandoc writes the chapters' comma-separated keywords unquoted into the Typst
+# document's keywords, which Typst cannot parse ("expected comma").
 TYPST = r"""
 import subprocess, sys, typst
 pandoc, folder, out, *chapters = sys.argv[1:]
 source = chapters[-1].rsplit("/", 1)[0] + "/book.typ"
 subprocess.run([pandoc, "-s", "-f", "markdown", "-t", "typst", "--resource-path", folder,
-                "-o", source, *chapters], check=True)
+                "--metadata", "keywords=", "-o", source, *chapters], check=True)
 typst.compile(source, output=f"{out}/book.pdf", root="/")
 """
 

@@ -66,8 +66,8 @@ def output_options(sub: argparse.ArgumentParser, book: bool = False) -> None:
         type=int,
         default=None,
         metavar="N",
-        help=f"lay out the book's PDF and render the printables with N processes (default: "
-        f"${JOBS_VARIABLE}, else 0: every core)",
+        help="convert a big book, lay out its PDF and render the printables with N processes "
+        f"(default: ${JOBS_VARIABLE}, else 0: every core)",
     )
 
 
@@ -75,13 +75,15 @@ def cache_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--cache",
         metavar="DIR",
-        help="where the PDF's laid-out chunks are kept between builds, so that a rebuild lays "
-        "out only what changed (default: .guidebook-chunks in the output folder)",
+        help="where the converted chapters and the PDF's laid-out chunks are kept between "
+        "builds, so that a rebuild converts and lays out only what changed (default: "
+        ".guidebook-chunks in the output folder)",
     )
     sub.add_argument(
         "--no-cache",
         action="store_true",
-        help="lay out the whole PDF again and keep nothing for the next build",
+        help="convert every chapter and lay out the whole PDF again; keep nothing for the "
+        "next build",
     )
 
 

@@ -127,8 +127,8 @@ def test_entries_must_be_what_we_write(tmp_path: Path) -> None:
 
 def _big_book(folder: Path, chapters: int) -> Path:
     """A book of `chapters` short exercise chapters, each with a small drawn photo, one of them
-    damaged, and one chapter with a paragraph the Markdown guard makes plain text (its warning comes from
-    a worker)."""
+    damaged, and one chapter with a paragraph the Markdown guard makes plain text (its warning
+    comes from a worker)."""
     content = folder / "big" / "content"
     images = content / "images"
     images.mkdir(parents=True)
