@@ -127,7 +127,8 @@ def parse_build(stdout: str, stderr: str) -> dict:
     info: dict = {}
     if m := re.search(r"loaded (\d+) chapters in (\d+) part\(s\) \(([\d.]+) s\)", stderr):
         info["chapters"], info["parts"], info["load_s"] = int(m[1]), int(m[2]), float(m[3])
-    if m := re.search(r"converted \d+ chapters, (\d+) images \(([\d.]+) s\)", stderr):
+    if m := re.search(r"converted \d+ chapters(?: \(\d+ from the cache\))?, (\d+) images "
+                      r"\(([\d.]+) s\)", stderr):  # fmt: skip
         info["images"], info["convert_s"] = int(m[1]), float(m[2])
     for m in re.finditer(r"^wrote (.+?): (.*), ([\d.]+) s$", stdout, re.M):
         target = "pdf" if m[1].endswith(".pdf") else "epub" if m[1].endswith(".epub") else "html"
