@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, Built, build_pdf, copy_book, run_cli
+from conftest import REPO, Built, build_pdf, copy_book, copy_sample, run_cli
 from pypdf import PdfReader
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -110,15 +112,19 @@ def test_a_tagged_pdf_is_laid_out_in_one_process(tmp_path: Path) -> None:
 
 def test_a_worker_that_fails_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A chunk WeasyPrint cannot lay out (with a layout override: here one that changes
-    nothing, and a patched figure pass that raises, which the workers forked from this process
-    inherit) stops the build with the one-line error of a one-process build; nothing is
-    written."""
+    nothing, and a patched figure pass that raises) stops the build with the one-line error of
+    a one-process build; nothing is written. The workers are forked from this process here,
+    not from the lean server, so that they have the patch."""
+    import multiprocessing
+
+    from guidebook import workers
     from guidebook.render import chunked
 
     def fails(*_args: object, **_kwargs: object) -> None:
         raise ValueError("a layout that cannot be laid out")
 
     monkeypatch.setattr(chunked, "settle", fails)
+    monkeypatch.setattr(workers, "lean_context", lambda: multiprocessing.get_context("fork"))
     root = copy_book("withbook", tmp_path)
     override = root / "layouts" / "shared" / "titlepage.html.j2"
     override.parent.mkdir(parents=True)
@@ -154,3 +160,42 @@ def test_a_300_chapter_book_in_chunks_has_the_pages_of_one_layout(tmp_path: Path
     root = tmp_path / "book"
     generate(root / "content", exercises=300, photos_per_chapter=0, seed=3)
     assert_same(*_both(root, 4, "--content", "content"))
+
+
+def _processes_in(folder: Path) -> list[int]:
+    """The processes whose working folder is `folder`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit() or (entry / "cwd").resolve() != folder.resolve():
+                continue
+            if (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":  # not a zombie
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.slow
+def test_the_workers_end_when_the_command_is_killed(tmp_path: Path) -> None:
+    """The layout workers are forked from a server process, not from the command: killed with
+    SIGKILL, the command leaves nothing running (workers, queue process, server)."""
+    root = copy_sample(tmp_path / "book")
+    command = [sys.executable, str(REPO / "make_book.py"), "build", "--format", "pdf", "-j",
+               "2", "--no-cache", "--out", "out"]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(command, cwd=root, env=env, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("rendering pdf"):
+            break
+    deadline = time.monotonic() + 30
+    while len(_processes_in(root)) < 4 and time.monotonic() < deadline:  # command, server, ...
+        time.sleep(0.1)
+    assert len(_processes_in(root)) >= 4, "the workers did not start"
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while _processes_in(root) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_in(root) == []

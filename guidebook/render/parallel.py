@@ -12,9 +12,12 @@
 4. **Write and join.** Each worker writes its chunks and forgets them; the parent joins the
    files (`join.py`) with the bookmarks, destinations and page labels of one document.
 
-The scheduler talks to its workers through queues, and the workers are started by a
-`concurrent.futures` executor: another executor (a cluster's) could run them elsewhere, as
-long as the queues reach it (`benchmarks/README.md` says what that would take).
+The workers are forked from a small server process that has imported WeasyPrint and this
+package and nothing else (`workers.lean_context`), not from the command, which holds the whole
+converted book: each worker's memory is its own chunks. The scheduler talks to its workers
+through queues, and the workers are started by a `concurrent.futures` executor: another
+executor (a cluster's) could run them elsewhere, as long as the queues reach it
+(`benchmarks/README.md` says what that would take).
 
 What a chunk cannot see is said here once. Our layout's running heads take the book's title
 from the title page, so each chunk is given it. `counter(pages)` and `target-text()` in a
@@ -26,13 +29,13 @@ books are laid out in one process (`chunkplan.reason_for_one_process`).
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import queue
 import tempfile
 import time
 from concurrent import futures
 from dataclasses import replace
+from multiprocessing.managers import SyncManager
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +89,13 @@ def render_chunks(
             cached[job.id] = entry
     todo = [job for job in plan.jobs if job.id not in cached]
     count = len(set(plan.worker_of.values()))  # chunks from the cache may need laying out too
-    context = multiprocessing.get_context("fork")  # workers start with WeasyPrint imported
+    context = worker_processes.lean_context()  # workers start with WeasyPrint imported
+    lean = (os.getpid(), dict(os.environ))
     pool = futures.ProcessPoolExecutor(
-        count, mp_context=context, initializer=worker_processes.started, initargs=(os.getpid(),)
+        count, mp_context=context, initializer=worker_processes.started_lean, initargs=lean
     )
-    manager = context.Manager()
+    manager = SyncManager(ctx=context)  # the queues' process: it ends with the command too
+    manager.start(worker_processes.started_lean, lean)
     try:
         inboxes = [manager.Queue() for _ in range(count)]
         outbox = manager.Queue()
