@@ -45,13 +45,15 @@ def lean_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def started_lean(command: int, environment: dict[str, str]) -> None:
-    """`started` for a worker of `lean_context`, with the command's environment now (the
-    server keeps the one it started with: a later SOURCE_DATE_EPOCH must reach the fonts'
-    dates). Its parent is the server, which outlives the command while any process it started
-    is alive, so the worker watches the command itself and ends within a second of it."""
+def started_lean(command: int, environment: dict[str, str], folder: str) -> None:
+    """`started` for a worker of `lean_context`, in the command's environment and working
+    folder now (the server keeps those it started with: a later SOURCE_DATE_EPOCH must reach
+    the fonts' dates, and relative paths must mean what they mean to the command). Its parent
+    is the server, which outlives the command while any process it started is alive, so the
+    worker watches the command itself and ends within a second of it."""
     os.environ.clear()
     os.environ.update(environment)
+    os.chdir(folder)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_watch_command, args=(command,), daemon=True).start()

@@ -90,7 +90,7 @@ def render_chunks(
     todo = [job for job in plan.jobs if job.id not in cached]
     count = len(set(plan.worker_of.values()))  # chunks from the cache may need laying out too
     context = worker_processes.lean_context()  # workers start with WeasyPrint imported
-    lean = (os.getpid(), dict(os.environ))
+    lean = (os.getpid(), dict(os.environ), os.getcwd())
     pool = futures.ProcessPoolExecutor(
         count, mp_context=context, initializer=worker_processes.started_lean, initargs=lean
     )
