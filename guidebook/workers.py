@@ -4,8 +4,7 @@ Workers ignore Ctrl-C (the terminal sends it to the whole process group; the com
 stops them), the command kills them when it stops for any reason (`kill`), and on Linux the
 kernel kills them when the command is killed (`PR_SET_PDEATHSIG`); elsewhere a thread in each
 worker notices that its parent is gone within a second. The printables' batches and the
-book's conversion start their workers with `started`; the chunked PDF layout, whose workers
-hold a lot, starts lean ones (`lean_context`, `started_lean`).
+book's chunked PDF layout both start their workers with `started`.
 """
 
 from __future__ import annotations
@@ -13,8 +12,6 @@ from __future__ import annotations
 import concurrent.futures as futures
 import ctypes
 import ctypes.util
-import multiprocessing
-import multiprocessing.context
 import os
 import signal
 import sys
@@ -34,40 +31,6 @@ def started(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, forked with us
     _die_with(parent)
-
-
-def lean_context() -> multiprocessing.context.BaseContext:
-    """Workers that do not start as copies of the command: forked from a small server process
-    that has imported only WeasyPrint and our render modules, so a worker does not carry (and
-    the system does not count again) the whole converted book the command holds."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["guidebook.render.chunked", "guidebook.render.parallel"])
-    return context
-
-
-def started_lean(command: int, environment: dict[str, str], folder: str) -> None:
-    """`started` for a worker of `lean_context`, in the command's environment and working
-    folder now (the server keeps those it started with: a later SOURCE_DATE_EPOCH must reach
-    the fonts' dates, and relative paths must mean what they mean to the command). Its parent
-    is the server, which outlives the command while any process it started is alive, so the
-    worker watches the command itself and ends within a second of it."""
-    os.environ.clear()
-    os.environ.update(environment)
-    os.chdir(folder)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    threading.Thread(target=_watch_command, args=(command,), daemon=True).start()
-
-
-def _watch_command(command: int) -> None:
-    while True:
-        try:
-            os.kill(command, 0)
-        except ProcessLookupError:
-            os._exit(1)
-        except PermissionError:  # alive, and someone else's: the pid was reused
-            os._exit(1)
-        time.sleep(0.5)
 
 
 def kill(pool: futures.ProcessPoolExecutor) -> None:

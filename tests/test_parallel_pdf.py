@@ -112,19 +112,15 @@ def test_a_tagged_pdf_is_laid_out_in_one_process(tmp_path: Path) -> None:
 
 def test_a_worker_that_fails_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A chunk WeasyPrint cannot lay out (with a layout override: here one that changes
-    nothing, and a patched figure pass that raises) stops the build with the one-line error of
-    a one-process build; nothing is written. The workers are forked from this process here,
-    not from the lean server, so that they have the patch."""
-    import multiprocessing
-
-    from guidebook import workers
+    nothing, and a patched figure pass that raises, which the workers forked from this process
+    inherit) stops the build with the one-line error of a one-process build; nothing is
+    written."""
     from guidebook.render import chunked
 
     def fails(*_args: object, **_kwargs: object) -> None:
         raise ValueError("a layout that cannot be laid out")
 
     monkeypatch.setattr(chunked, "settle", fails)
-    monkeypatch.setattr(workers, "lean_context", lambda: multiprocessing.get_context("fork"))
     root = copy_book("withbook", tmp_path)
     override = root / "layouts" / "shared" / "titlepage.html.j2"
     override.parent.mkdir(parents=True)
@@ -178,8 +174,8 @@ def _processes_in(folder: Path) -> list[int]:
 
 @pytest.mark.slow
 def test_the_workers_end_when_the_command_is_killed(tmp_path: Path) -> None:
-    """The layout workers are forked from a server process, not from the command: killed with
-    SIGKILL, the command leaves nothing running (workers, queue process, server)."""
+    """Killed with SIGKILL, the command leaves nothing running: not its layout workers, not
+    the process that carries their queues."""
     root = copy_sample(tmp_path / "book")
     command = [sys.executable, str(REPO / "make_book.py"), "build", "--format", "pdf", "-j",
                "2", "--no-cache", "--out", "out"]  # fmt: skip
@@ -190,7 +186,7 @@ def test_the_workers_end_when_the_command_is_killed(tmp_path: Path) -> None:
         if line.startswith("rendering pdf"):
             break
     deadline = time.monotonic() + 30
-    while len(_processes_in(root)) < 4 and time.monotonic() < deadline:  # command, server, ...
+    while len(_processes_in(root)) < 4 and time.monotonic() < deadline:  # with 3 children
         time.sleep(0.1)
     assert len(_processes_in(root)) >= 4, "the workers did not start"
     process.kill()

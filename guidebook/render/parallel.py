@@ -12,12 +12,9 @@
 4. **Write and join.** Each worker writes its chunks and forgets them; the parent joins the
    files (`join.py`) with the bookmarks, destinations and page labels of one document.
 
-The workers are forked from a small server process that has imported WeasyPrint and this
-package and nothing else (`workers.lean_context`), not from the command, which holds the whole
-converted book: each worker's memory is its own chunks. The scheduler talks to its workers
-through queues, and the workers are started by a `concurrent.futures` executor: another
-executor (a cluster's) could run them elsewhere, as long as the queues reach it
-(`benchmarks/README.md` says what that would take).
+The scheduler talks to its workers through queues, and the workers are started by a
+`concurrent.futures` executor: another executor (a cluster's) could run them elsewhere, as
+long as the queues reach it (`benchmarks/README.md` says what that would take).
 
 What a chunk cannot see is said here once. Our layout's running heads take the book's title
 from the title page, so each chunk is given it. `counter(pages)` and `target-text()` in a
@@ -29,6 +26,7 @@ books are laid out in one process (`chunkplan.reason_for_one_process`).
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import queue
 import tempfile
@@ -89,13 +87,12 @@ def render_chunks(
             cached[job.id] = entry
     todo = [job for job in plan.jobs if job.id not in cached]
     count = len(set(plan.worker_of.values()))  # chunks from the cache may need laying out too
-    context = worker_processes.lean_context()  # workers start with WeasyPrint imported
-    lean = (os.getpid(), dict(os.environ), os.getcwd())
+    context = multiprocessing.get_context("fork")  # workers start with WeasyPrint imported
     pool = futures.ProcessPoolExecutor(
-        count, mp_context=context, initializer=worker_processes.started_lean, initargs=lean
+        count, mp_context=context, initializer=worker_processes.started, initargs=(os.getpid(),)
     )
     manager = SyncManager(ctx=context)  # the queues' process: it ends with the command too
-    manager.start(worker_processes.started_lean, lean)
+    manager.start(worker_processes.started, (os.getpid(),))
     try:
         inboxes = [manager.Queue() for _ in range(count)]
         outbox = manager.Queue()
