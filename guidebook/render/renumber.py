@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import weasyprint
 import weasyprint.document as wp_document
 import weasyprint.layout as wp_layout
 import weasyprint.layout.page as wp_page
@@ -35,12 +36,15 @@ from weasyprint.css import targets as wp_targets
 from weasyprint.document import Document, Page
 from weasyprint.formatting_structure import boxes as wp_boxes
 
+TESTED_WEASYPRINT = "70"  # the major release whose internals this module was tested with
 PAGE = "page"
 MAX_PAGINATIONS = 8  # passes over the pages marked as changed (WeasyPrint's own limit)
 
 
 def check_internals() -> bool:
-    """The WeasyPrint functions and fields renumbering relies on are where we expect them."""
+    """The release is the one this was tested with (a later one may keep the names and change
+    what they do) and the functions and fields used are where we expect them."""
+    tested = weasyprint.__version__.split(".", 1)[0] == TESTED_WEASYPRINT
     needed = (
         (wp_document, "layout_document"),
         (wp_layout, "layout_document"),
@@ -52,7 +56,7 @@ def check_internals() -> bool:
         (wp_page, "page_height"),
         (wp_page, "resolve_percentages"),
     )
-    return all(hasattr(owner, name) for owner, name in needed)
+    return tested and all(hasattr(owner, name) for owner, name in needed)
 
 
 class External:
