@@ -80,7 +80,7 @@ def convert_book(
         trees[chapter.slug] = root
 
     table = LinkTable.build(book.chapters, ids, book.config.site_url)
-    registry = AssetRegistry(checked=images.checked if images else {})
+    registry = AssetRegistry()
     docs = {}
     for chapter in book.chapters:
         root = trees.pop(chapter.slug)  # free each tree once written out

@@ -58,7 +58,6 @@ class AssetRegistry:
     by_source: dict[str, tuple[Asset, ImageFile]] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)
     reported: set[str] = field(default_factory=set)  # sources whose cleaning was reported
-    checked: dict[str, ImageFile] = field(default_factory=dict)  # local files checked ahead
 
     @property
     def assets(self) -> tuple[Asset, ...]:
@@ -100,7 +99,7 @@ def collect_images(
         src = (img.get("src") or "").strip()
         line = line_of(chapter.markdown, src)
         try:
-            asset, info = _register(src, chapter, content_dir, registry, options.remote)
+            asset, info = _register(src, chapter, content_dir, registry, options)
         except (ImageProblem, RemoteProblem) as problem:
             reporter.warning(f"image '{src}' {problem}; left out", chapter.path, line)
             remove(img)
@@ -147,11 +146,12 @@ def _register(
     chapter: Chapter,
     content_dir: Path,
     registry: AssetRegistry,
-    remote: RemoteImages | None,
+    options: ImageOptions,
 ) -> tuple[Asset, ImageFile]:
     if not src:
         raise ImageProblem("has no address (or one that was removed as unsafe)")
     parts = urlsplit(src)
+    remote = options.remote
     if parts.scheme or parts.netloc:
         if remote is None or parts.scheme.lower() not in ("http", "https"):
             raise ImageProblem(
@@ -168,7 +168,7 @@ def _register(
     path = _local_path(parts.path, chapter.path.parent, content_dir)
     key = str(path)
     if key not in registry.by_source:
-        info = registry.checked.get(key) or _check_file(path)
+        info = options.checked.get(key) or _check_file(path)
         registry.add(key, path.stem, info, chapter, path, info.data)
     return registry.by_source[key]
 

@@ -80,7 +80,7 @@ class MemoConverter(MarkdownConverter):
         return known.html
 
     def knows(self, text: str) -> bool:
-        return text_key(text) in self._memo
+        return self.known(text) is not None
 
     def known(self, text: str) -> Converted | None:
         return self._memo.get(text_key(text))

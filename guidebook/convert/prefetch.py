@@ -33,9 +33,9 @@ MIN_CHAPTERS = 48  # below this, starting the workers costs about what they save
 BATCHES_PER_WORKER = 4
 
 # (chapter text, the chapter's folder, its conversion if the converter knows it) in;
-# (text, conversion, {image path: check}) out.
+# (text, its conversion if the worker made it, {image path: check}) out.
 Job = tuple[str, Path, Converted | None]
-Done = tuple[str, Converted, dict[str, ImageFile]]
+Done = tuple[str, Converted | None, dict[str, ImageFile]]
 
 
 def prefetch(book: Book, converter: MemoConverter, jobs: int) -> dict[str, ImageFile]:
@@ -55,7 +55,7 @@ def prefetch(book: Book, converter: MemoConverter, jobs: int) -> dict[str, Image
     try:
         for done in pool.map(_work, batches, [book.content_dir] * len(batches)):
             for text, converted, images in done:
-                if not converter.knows(text):
+                if converted is not None:
                     converter.remember(text, converted)
                 checked |= images
     except (futures.process.BrokenProcessPool, OSError):
@@ -82,13 +82,14 @@ def _work(batch: list[Job], content_dir: Path) -> list[Done]:
     converter = MemoConverter()
     done: list[Done] = []
     for text, folder, known in batch:
+        made = None
         if known is None:
             try:
-                known = Converted.of(converter.convert(text), converter.guarded)
+                known = made = Converted.of(converter.convert(text), converter.guarded)
             except RecursionError:
                 converter = MemoConverter()
                 continue
-        done.append((text, known, _check_images(known.html, folder, content_dir)))
+        done.append((text, made, _check_images(known.html, folder, content_dir)))
     return done
 
 
