@@ -8,7 +8,9 @@ import hashlib
 import json
 import pickle
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import build_pdf, copy_book
@@ -25,6 +27,14 @@ def _build(root: Path, *extra: str) -> tuple[Path, str, int, int]:
     found = re.search(r"PDF laid out in (\d+) chunks \((\d+) from the layout cache\)", err)
     assert found, err
     return pdf, err, int(found[1]), int(found[2])
+
+
+def _rewrite_manifest(root: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Read the cache's manifest in root/out, `change` it in place, write it back."""
+    manifest = root / "out" / CACHE / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    change(data)
+    manifest.write_text(json.dumps(data), encoding="utf-8")
 
 
 def _clean(root: Path) -> Path:
@@ -82,9 +92,7 @@ def test_a_damaged_cache_is_ignored_with_a_notice(tmp_path: Path) -> None:
 def test_a_cache_from_another_version_is_ignored(tmp_path: Path) -> None:
     root = copy_book("withbook", tmp_path)
     _build(root)
-    manifest = root / "out" / CACHE / "manifest.json"
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    manifest.write_text(json.dumps({**data, "builder": "guidebook 0.0.1"}), encoding="utf-8")
+    _rewrite_manifest(root, lambda data: data.update(builder="guidebook 0.0.1"))
     _pdf, err, _chunks, reused = _build(root)
     assert reused == 0 and "another version of guidebook made it" in err
 
@@ -121,11 +129,12 @@ def test_a_manifest_that_would_run_code_is_refused(tmp_path: Path) -> None:
     """The records are unpickled by an unpickler that knows our few classes only."""
     root = copy_book("withbook", tmp_path)
     _build(root)
-    manifest = root / "out" / CACHE / "manifest.json"
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    for record in data["entries"].values():
-        record["facts"] = pickle.dumps(Boom()).hex()
-    manifest.write_text(json.dumps(data), encoding="utf-8")
+
+    def plant(data: dict[str, Any]) -> None:
+        for record in data["entries"].values():
+            record["facts"] = pickle.dumps(Boom()).hex()
+
+    _rewrite_manifest(root, plant)
     _pdf, err, _chunks, reused = _build(root)
     assert reused == 0 and "its records name builtins.print" in err
     assert "the cache ran code" not in err
