@@ -43,6 +43,7 @@ class ChunkJob:
     externals: dict[str, int]  # anchors of other chunks it refers to -> their folios
     sections: frozenset[str]  # chapter, part and index anchors: the EPUB's page-list reads them
     main: bool  # main matter: its pages have arabic folios and go to the page-list
+    late: bool = False  # laid out once the chapters' pages are known (the contents, the indexes)
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,7 @@ def plan(
                 },
                 sections=frozenset(_sections(view, groups[index])),
                 main=index > 0,
+                late=index == 0 or any(unit.anchor == BACK for unit in groups[index]),
             )
         )
     return Plan(jobs, _assign(jobs, groups, workers), guess)
@@ -172,11 +173,11 @@ def _runs(units: Sequence[Unit], wanted: int) -> list[list[Unit]]:
 
 
 def _assign(jobs: list[ChunkJob], groups: list[list[Unit]], workers: int) -> dict[int, int]:
-    """Chunks to workers, heaviest first, each to the least loaded (the small front and back
-    chunks fill the gaps)."""
+    """Chunks to workers, heaviest first, each to the least loaded. The late chunks are laid
+    out after all the others, one to a worker, so they do not count."""
     load = [0] * min(workers, len(jobs))
-    owner: dict[int, int] = {}
-    weights = {job.id: sum(u.weight for u in groups[job.id]) for job in jobs}
+    owner = {job.id: index % len(load) for index, job in enumerate(j for j in jobs if j.late)}
+    weights = {job.id: sum(u.weight for u in groups[job.id]) for job in jobs if not job.late}
     for job_id in sorted(weights, key=lambda i: (-weights[i], i)):
         worker = min(range(len(load)), key=lambda w: (load[w], w))
         owner[job_id] = worker
@@ -220,27 +221,31 @@ def numbers(
     plan: Plan, facts: dict[int, Facts]
 ) -> dict[int, tuple[int | None, bool, dict[str, int]]]:
     """Each chunk's first folio and side, and the folios of the anchors it needs, from the
-    page counts and anchors the chunks reported."""
+    page counts and anchors the chunks reported. A chunk not laid out yet (a late one, or
+    one of the book's ends) counts no pages and holds no anchors; a reference to an anchor
+    nobody reported keeps the folio the chunk was told."""
     starts: dict[int, int | None] = {}
     folio = 1
     for job in plan.jobs:
+        pages = facts[job.id].pages if job.id in facts else 0
         if not job.main or job.start is None:
             starts[job.id] = None
-            folio = 1 + (facts[job.id].pages if job.main else 0)
+            folio = 1 + (pages if job.main else 0)
             continue
         starts[job.id] = folio
-        folio += facts[job.id].pages
+        folio += pages
     where: dict[str, int] = {}
     for job in plan.jobs:
         first = starts[job.id] or 1
-        for name, index in facts[job.id].anchors.items():
+        for name, index in facts[job.id].anchors.items() if job.id in facts else ():
             where.setdefault(name, first + index)
     numbers = {}
     for job in plan.jobs:
         start = starts[job.id]
         right = start is None or start % 2 == 1
-        externals = {name: where[name] for name in job.externals if name in where}
-        numbers[job.id] = (start, right, externals)
+        told = facts[job.id].externals if job.id in facts else job.externals
+        externals = {name: where.get(name, told.get(name)) for name in job.externals}
+        numbers[job.id] = (start, right, {k: v for k, v in externals.items() if v is not None})
     return numbers
 
 

@@ -1,15 +1,18 @@
 """The book's PDF laid out in chunks by worker processes, then joined (`-j N`).
 
 1. **Plan** (`chunkplan.py`): the book cut into runs of parts and chapters, several per worker.
-2. **Lay out.** Each worker lays out its chunks (`chunked.lay_out`, with the figure pass), each
-   from a guessed first page number and side and guessed pages for the anchors it refers to in
-   other chunks, and sends back its page count and where its anchors are.
+2. **Lay out.** Each worker lays out its chapter chunks (`chunked.lay_out`, with the figure
+   pass), each from a guessed first page number and side and guessed pages for the anchors it
+   refers to in other chunks, and sends back its page count and where its anchors are.
 3. **Number.** With every chunk's count the real numbers follow: chapter one is page 1, each
    chunk starts where the one before ended. Each chunk whose guesses were wrong gets the real
    ones (`LaidChunk.renumber`: WeasyPrint re-makes only the pages whose text changes; a chunk whose
    first page changes side is laid out again). This repeats until nothing moves: a reference
    that grows a digit can push a line, and a page, further.
-4. **Write and join.** Each worker writes its chunks and forgets them; the parent joins the
+4. **The late chunks.** The front matter and the indexes print the page of every chapter
+   (renumbering them costs as much as laying them out), so they are laid out only now, once,
+   with the real numbers. Meanwhile the chapter chunks they cannot move are written.
+5. **Write and join.** Each worker writes its chunks and forgets them; the parent joins the
    files (`join.py`) with the bookmarks, destinations and page labels of one document.
 
 The scheduler talks to its workers through queues, and the workers are started by a
@@ -28,35 +31,26 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-import queue
 import tempfile
-import time
 from concurrent import futures
 from dataclasses import replace
 from multiprocessing.managers import SyncManager
 from pathlib import Path
 from typing import Any
 
-from guidebook import progressbar
 from guidebook import workers as worker_processes
 from guidebook.diagnostics import Reporter
 from guidebook.model import Edition, PrintSetup
 from guidebook.render import chunkplan
-from guidebook.render.chunkcache import ChunkCache, Entry, chunk_key
+from guidebook.render.chunkcache import ChunkCache, chunk_key
 from guidebook.render.chunked import ChunkJob, Facts, LaidChunk, Written, lay_out, write
-from guidebook.render.chunkplan import NumberedBook, Plan
+from guidebook.render.chunkplan import NumberedBook
+from guidebook.render.conductor import Conductor, Mail
 from guidebook.render.context import BookView
 from guidebook.render.document import book_assets
 from guidebook.render.join import Part, join
 from guidebook.render.session import Session, captured
 from guidebook.render.trim import Geometry
-
-MAX_ROUNDS = 6  # numbering rounds before we give up and lay the book out in one process
-WAIT = 1.0  # seconds between looks at the workers while waiting for a message
-
-
-class OneProcess(Exception):
-    """The chunks did not settle: lay the book out in one process instead."""
 
 
 def render_chunks(
@@ -100,14 +94,14 @@ def render_chunks(
         running = [
             pool.submit(
                 _serve,
-                [job for job in todo if first[job.id] == worker],
+                [job for job in todo if first[job.id] == worker and not job.late],
                 (assets, options, view.title, finisher),
                 inboxes[worker],
                 outbox,
             )
             for worker in range(count)
         ]
-        conductor = _Conductor(plan, inboxes, _Mail(outbox, running, reporter), first)
+        conductor = Conductor(plan, inboxes, Mail(outbox, running, reporter), first)
         for entry in cached.values():
             for text, path in entry.written.warnings:
                 conductor.mail.say(text, path)
@@ -131,111 +125,6 @@ def join_chunks(laid: NumberedBook, written: list[Written], path: Path, when: dt
     """Join the chunk files into the book's PDF at `path`, dated `when`; its page count."""
     parts = [Part(w.path, w.pages, w.names, w.bookmarks) for w in written]
     return join(parts, path, laid.front, when.strftime("D:%Y%m%d%H%M%SZ"))
-
-
-# --- the conductor -----------------------------------------------------------------------------
-
-
-class _Mail:
-    """The workers' messages; a warning is reported once (a chunk's tail is laid out twice)."""
-
-    def __init__(self, outbox: Any, running: list[futures.Future[None]], reporter: Reporter):
-        self.outbox, self.running, self.reporter = outbox, running, reporter
-        self.said: set[tuple[str, str]] = set()
-
-    def say(self, text: str, path: Any) -> None:
-        if (text, str(path)) not in self.said:
-            self.said.add((text, str(path)))
-            self.reporter.warning(text, path)
-
-    def next(self, kind: str) -> Any:
-        while True:
-            try:
-                message = self.outbox.get(timeout=WAIT)
-            except queue.Empty:
-                for future in self.running:
-                    if future.done():
-                        future.result()  # raises what the worker raised
-                if all(future.done() for future in self.running) and self.outbox.empty():
-                    raise RuntimeError("the layout workers stopped before they were done") from None
-                continue
-            if message[0] == "warning":
-                self.say(message[1], message[2])
-                continue
-            if message[0] == "error":
-                raise message[1]
-            if message[0] == kind:
-                return message[1]
-            raise RuntimeError(f"a layout worker said {message[0]!r} when {kind!r} was due")
-
-
-class _Conductor:
-    """The parent's side: collect the chunks' facts, send the real numbers until nothing
-    moves, have the chunks written."""
-
-    def __init__(self, plan: Plan, inboxes: list[Any], mail: _Mail, owner: dict[int, int]):
-        self.plan, self.inboxes, self.mail, self.owner = plan, inboxes, mail, owner
-        self.facts: dict[int, Facts] = {}
-        self.times: dict[str, float] = {}  # seconds of each step, for the build's summary
-        self.laid: set[int] = set()  # the chunks laid out in this build (not reused)
-
-    def run(self, cached: dict[int, Entry], folder: Path) -> tuple[NumberedBook, list[Written]]:
-        plan = self.plan
-        clock = time.perf_counter()
-        self.facts = {job_id: entry.facts for job_id, entry in cached.items()}
-        laying = [job.id for job in plan.jobs if job.id not in cached]
-        with progressbar.items(plan.estimate, "laying out the PDF", "pages") as done:
-            for _ in laying:
-                got: Facts = self.mail.next("facts")
-                self.facts[got.id] = got
-                done(got.pages)
-        self.times["laid out"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        reused = dict(cached)
-        for _round in range(MAX_ROUNDS):
-            numbers = chunkplan.numbers(plan, self.facts)
-            stale = {
-                job.id: numbers[job.id]
-                for job in plan.jobs
-                if self._told(job.id) != numbers[job.id]
-            }
-            if not stale:
-                break
-            for job_id in stale:
-                if job_id in reused:  # not in a worker: laid out afresh with the numbers
-                    del reused[job_id]
-                    self.owner[job_id] = job_id % len(self.inboxes)
-                    job = replace(plan.jobs[job_id], start=stale[job_id][0])
-                    job = replace(job, right=stale[job_id][1], externals=stale[job_id][2])
-                    self._send(job_id, "lay", job)
-                else:
-                    self._send(job_id, "number", stale[job_id])
-            for _ in stale:
-                got = self.mail.next("facts")
-                self.facts[got.id] = got
-        else:
-            raise OneProcess(f"page numbers still moved after {MAX_ROUNDS} rounds")
-        self.times["numbered"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        new = [job.id for job in plan.jobs if job.id not in reused]
-        self.laid = set(new)
-        for job_id in new:
-            self._send(job_id, "write", folder / f"chunk-{job_id:04d}.pdf")
-        for inbox in self.inboxes:
-            inbox.put(("stop", (None, None)))
-        written = {w.id: w for w in (self.mail.next("written") for _ in new)}
-        written |= {job_id: entry.written for job_id, entry in reused.items()}
-        self.times["written"] = time.perf_counter() - clock
-        every = [written[job.id] for job in plan.jobs]
-        return chunkplan.whole_book(plan, self.facts, every), every
-
-    def _told(self, job_id: int) -> tuple[int | None, bool, dict[str, int]]:
-        """The numbers the chunk's layout has now."""
-        facts = self.facts[job_id]
-        return facts.start, facts.right, facts.externals
-
-    def _send(self, job_id: int, command: str, what: Any) -> None:
-        self.inboxes[self.owner[job_id]].put((command, (job_id, what)))
 
 
 # --- the workers -------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from guidebook.model import Edition, PrintSetup
 from guidebook.render import chunkplan, parallel
 from guidebook.render.chunkcache import ChunkCache
 from guidebook.render.cmyk import is_pdfx
+from guidebook.render.conductor import OneProcess
 from guidebook.render.context import book_view
 from guidebook.render.document import BookDocument, book_document
 from guidebook.render.finish import Finisher
@@ -106,7 +107,7 @@ def render_pdf(
     if chunkplan.reason_for_one_process(edition, setup, workers) is None:
         try:
             return _render_chunked(edition, path, setup, when, reporter, workers, cache)
-        except parallel.OneProcess as why:
+        except OneProcess as why:
             reporter.note(f"laying the PDF out in one process: {why}")
     return _render_whole(edition, path, setup, when, reporter, session or Session())
 

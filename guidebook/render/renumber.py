@@ -14,6 +14,10 @@ chunk move with the folios, and WeasyPrint then re-makes only the pages whose te
 and makes the margin boxes again. A page side cannot change this way (the margins mirror):
 `sides_match` tells the caller when a chunk must be laid out afresh instead.
 
+`recording` also spares WeasyPrint two passes per page: a page holding a "(p. N)" reference
+is made three times, for a counter the reference does not use (`externals.final_references`); a
+reference to another chunk is final when it is built, so its page is made once.
+
 This reaches into WeasyPrint's layout internals (`weasyprint.layout`, `css.targets`), which
 are not an API: `check_internals` verifies what is used, and the parallel path falls back to
 one process when it fails (a WeasyPrint release that moved them).
@@ -26,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 import weasyprint
 import weasyprint.document as wp_document
@@ -36,8 +40,9 @@ from weasyprint.css import targets as wp_targets
 from weasyprint.document import Document, Page
 from weasyprint.formatting_structure import boxes as wp_boxes
 
+from guidebook.render.externals import PAGE, external_item, final_references, reference_of
+
 TESTED_WEASYPRINT = "70"  # the major release whose internals this module was tested with
-PAGE = "page"
 MAX_PAGINATIONS = 8  # passes over the pages marked as changed (WeasyPrint's own limit)
 
 
@@ -57,24 +62,6 @@ def check_internals() -> bool:
         (wp_page, "resolve_percentages"),
     )
     return tested and all(hasattr(owner, name) for owner, name in needed)
-
-
-class External:
-    """WeasyPrint's record of an anchor that lives in another chunk: already resolved, on the
-    page the caller says (its box is never laid out here)."""
-
-    cached_counter_values: ClassVar[dict[str, list[int]]] = {}
-
-    def extract_text(self, *_args: Any) -> str:
-        return ""
-
-
-def _external_item(page: int) -> Any:
-    item = wp_targets.TargetLookupItem(state="up-to-date")
-    item.target_box = External()
-    item.page_maker_index = -1
-    item.cached_page_counter_values = {PAGE: [page]}
-    return item
 
 
 @dataclass
@@ -144,7 +131,7 @@ class Kept:
             if token != "content" or lookup.page_maker_index is None:
                 continue
             own_page = shift and PAGE in lookup.missing_counters
-            if own_page or _target(box) in moved:
+            if own_page or reference_of(box) in moved:
                 values = copy.deepcopy(lookup.cached_page_counter_values)
                 if shift and PAGE in values:
                     values[PAGE] = [value + shift for value in values[PAGE]]
@@ -220,14 +207,6 @@ def _other_side(page: Any, context: Any, html: Any) -> Any:
     return other if same else None
 
 
-def _target(box: Any) -> str | None:
-    """The anchor a box's `target-counter(attr(href url), ...)` names: WeasyPrint keys such
-    a reference by None, not by its anchor, so it is read from the element's link again."""
-    element = getattr(box, "element", None)
-    href = element.get("href") if element is not None else None
-    return href.split("#", 1)[1] if href and "#" in href else None
-
-
 @contextmanager
 def recording(kept: Kept, externals: Mapping[str, int], start: int | None = None) -> Iterator[None]:
     """While the block lays out a document, its first page is numbered `start` (None: as its
@@ -251,7 +230,7 @@ def recording(kept: Kept, externals: Mapping[str, int], start: int | None = None
     def collector() -> Any:
         made = real_collector()
         for name, page in externals.items():
-            made.target_lookup_items[name] = _external_item(page)
+            made.target_lookup_items[name] = external_item(page)
         return made
 
     def make_all_pages(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Any:
@@ -262,6 +241,7 @@ def recording(kept: Kept, externals: Mapping[str, int], start: int | None = None
     def layout_document(html: Any, root_box: Any, context: Any, max_loops: int = 8) -> Any:
         kept.html, kept.root_box, kept.context = html, root_box, context
         kept.externals = dict(externals)
+        final_references(context.target_collector, externals)
         return list(real_layout(html, root_box, context, max_loops))
 
     with _patched(

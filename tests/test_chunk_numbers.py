@@ -1,0 +1,167 @@
+"""How the chunked layout numbers its chunks (render/parallel.py, chunkplan.py, renumber.py),
+with workers played by a thread: the contents and the indexes are laid out once, after the
+chapters, with the real numbers; chapter chunks that cannot move are written while they are;
+a reference to another chunk's anchor makes its page once. The whole build against the
+one-process layout is in test_parallel_pdf.py."""
+
+from __future__ import annotations
+
+import io
+import queue
+from concurrent import futures
+from pathlib import Path
+from typing import Any
+
+import weasyprint.layout.page as wp_page
+from pypdf import PdfReader
+
+from guidebook.diagnostics import Reporter
+from guidebook.render import chunkplan
+from guidebook.render.chunked import ChunkJob, Facts, Written
+from guidebook.render.chunkplan import Plan
+from guidebook.render.conductor import Conductor, Mail
+from guidebook.render.holes import Settled
+from guidebook.render.renumber import Kept, recording
+from guidebook.render.session import Session
+
+PAGES = {0: 4, 1: 10, 2: 12, 3: 9, 4: 6}  # chunk -> the pages it lays out
+
+
+def _job(job_id: int, start: int | None, externals: dict[str, int], late: bool = False) -> ChunkJob:
+    return ChunkJob(
+        id=job_id,
+        html="",
+        tail=None,
+        start=start,
+        right=start is None or start % 2 == 1,
+        externals=externals,
+        sections=frozenset(),
+        main=job_id > 0,
+        late=late,
+    )
+
+
+def _plan() -> Plan:
+    """The front matter (its contents refers to every chapter chunk), three chapter chunks
+    (the last refers to the index) and the index (it refers to the chapters); chunk i holds
+    the anchor c<i>. Every guess is wrong."""
+    chapters = {"c1": 1, "c2": 5, "c3": 9}
+    jobs = [
+        _job(0, None, chapters, late=True),
+        _job(1, None, {"c2": 5}),
+        _job(2, 5, {"c1": 1}),
+        _job(3, 9, {"c4": 99}),
+        _job(4, 13, chapters, late=True),
+    ]
+    return Plan(jobs, {job.id: 0 for job in jobs}, 40)
+
+
+def _worker(plan: Plan, inbox: queue.Queue[Any], outbox: queue.Queue[Any], log: list[str]) -> None:
+    """Lays out the chapter chunks it is given first, then does as told, like `_serve`."""
+
+    def facts(job: ChunkJob, start: int | None, right: bool, externals: dict[str, int]) -> Facts:
+        return Facts(job.id, PAGES[job.id], start, right, {f"c{job.id}": 0}, externals, Settled())
+
+    for job in plan.jobs:
+        if not job.late:
+            log.append(f"first {job.id}")
+            outbox.put(("facts", facts(job, job.start, job.right, dict(job.externals))))
+    while True:
+        command, (job_id, what) = inbox.get()
+        log.append(f"{command} {job_id}")
+        if command == "stop":
+            return
+        if command == "lay":
+            outbox.put(("facts", facts(what, what.start, what.right, dict(what.externals))))
+        elif command == "number":
+            outbox.put(("facts", facts(plan.jobs[job_id], *what)))
+        elif command == "write":
+            written = Written(job_id, what, PAGES[job_id], [], [], [], {}, [])
+            outbox.put(("written", written))
+
+
+def test_the_contents_and_index_are_laid_out_once_with_the_real_numbers(tmp_path: Path) -> None:
+    plan = _plan()
+    inbox: queue.Queue[Any] = queue.Queue()
+    outbox: queue.Queue[Any] = queue.Queue()
+    log: list[str] = []
+    with futures.ThreadPoolExecutor(1) as pool:
+        running = [pool.submit(_worker, plan, inbox, outbox, log)]
+        mail = Mail(outbox, running, Reporter(sink=None))
+        conductor = Conductor(plan, [inbox], mail, dict(plan.worker_of))
+        book, written = conductor.run({}, tmp_path)
+    # chunk 1 is pages 1-10, chunk 2 pages 11-22, chunk 3 pages 23-31, the index from 32
+    lay: dict[str, int] = {}
+    for index, line in enumerate(log):
+        lay.setdefault(line, index)  # where each command came first
+    assert "number 0" not in lay and "number 4" not in lay  # laid out once: never renumbered
+    assert conductor.facts[4].start == 32 and conductor.facts[4].right is False
+    assert conductor.facts[4].externals == {"c1": 1, "c2": 11, "c3": 23}
+    assert conductor.facts[0].externals == {"c1": 1, "c2": 11, "c3": 23}
+    # the chapter chunks were renumbered before the late ones were laid out
+    assert max(lay["number 2"], lay["number 3"]) < lay["lay 0"] < lay["lay 4"]
+    # chunks 1 and 2 cannot move any more: written while the late ones lay out; chunk 3
+    # waits for the index's page (c4), which it prints
+    assert lay["write 1"] < lay["write 3"] and lay["write 2"] < lay["write 3"]
+    assert conductor.facts[3].externals == {"c4": 32}
+    assert log.count("number 3") == 2 and lay["write 3"] > lay["lay 4"]
+    assert [w.id for w in written] == [0, 1, 2, 3, 4]
+    assert book.pages == sum(PAGES.values()) and book.anchors["c4"] == 4 + 10 + 12 + 9
+    assert conductor.laid == {0, 1, 2, 3, 4}
+
+
+def test_numbers_count_no_pages_for_a_chunk_not_laid_out_yet() -> None:
+    plan = _plan()
+    facts = {
+        job.id: Facts(job.id, PAGES[job.id], job.start, job.right, {f"c{job.id}": 0}, {}, Settled())
+        for job in plan.jobs
+        if not job.late
+    }
+    numbers = chunkplan.numbers(plan, facts)
+    assert numbers[2][0] == 11 and numbers[3][0] == 23 and numbers[4][0] == 32
+    # the index's anchor is not known yet: chunk 3 keeps what it was told (here nothing)
+    assert numbers[3][2] == {}
+    # a late chunk not laid out keeps its guesses for what nobody reported
+    assert numbers[4][2] == {"c1": 1, "c2": 11, "c3": 23}
+
+
+_XREF = """<html><head><style>
+@page { size: A6; margin: 10mm }
+a::after { content: " (p. " target-counter(attr(href url), page) ")" }
+</style></head><body>
+<p><a href="#far">Far away</a> LINK</p>
+<p id="near" style="break-before: page">Here.</p>
+</body></html>"""
+
+
+def _lay_out(monkeypatch: Any, html: str, externals: dict[str, int]) -> tuple[int, list[str]]:
+    """How many times WeasyPrint made a page while laying `html` out as a chunk that knows
+    `externals`, and the text of its pages."""
+    made = {"count": 0}
+    real = wp_page.remake_page
+
+    def counting(*args: Any) -> Any:
+        made["count"] += 1
+        return real(*args)
+
+    monkeypatch.setattr(wp_page, "remake_page", counting)
+    with recording(Kept(), externals):
+        document = Session().draft(html, {}).layout()
+    document.pages[-1].anchors.update({name: (0, 0, 0, 0) for name in externals})  # as `write`
+    pdf = PdfReader(io.BytesIO(document.write_pdf()))
+    return made["count"], [page.extract_text() for page in pdf.pages]
+
+
+def test_a_page_of_references_to_other_chunks_is_made_once(monkeypatch: Any) -> None:
+    """WeasyPrint 70 makes a page holding a `target-counter()` three times; when every such
+    reference points to another chunk, whose page is known, once is enough."""
+    count, text = _lay_out(monkeypatch, _XREF.replace("LINK", ""), {"far": 42})
+    assert "Far away (p. 42)" in text[0]
+    assert count == len(text) == 2
+
+
+def test_a_reference_inside_the_chunk_still_gets_its_page(monkeypatch: Any) -> None:
+    html = _XREF.replace("LINK", '<a href="#near">Near</a>')
+    count, text = _lay_out(monkeypatch, html, {"far": 42})
+    assert "Far away (p. 42)" in text[0] and "Near (p. 2)" in text[0]
+    assert count > len(text)  # its page is made again once the anchor's page is known
