@@ -151,13 +151,20 @@ def prepare(
         f"({time.perf_counter() - started:.2f} s)"
     )
     started = time.perf_counter()
-    checked = prefetch(book, converter, workers) if isinstance(converter, MemoConverter) else {}
+    ahead = prefetch(book, converter, workers) if isinstance(converter, MemoConverter) else None
     images = ImageOptions(
         remote=RemoteImages() if request.remote_images else None,
         print_images=print_images,
-        checked=checked,
+        checked=ahead.checked if ahead else {},
     )
-    edition = convert_book(book, reporter, images, converter)
+    try:
+        if ahead and isinstance(converter, MemoConverter):
+            converter.ahead = ahead
+        edition = convert_book(book, reporter, images, converter)
+    finally:
+        if ahead and isinstance(converter, MemoConverter):
+            converter.ahead = None
+            ahead.close()
     reporter.check()
     kept = ""
     if isinstance(converter, MemoConverter):

@@ -176,7 +176,8 @@ def _decode_jpeg(data: bytes, size: tuple[int, int]) -> None:
     PIL.ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(io.BytesIO(data)) as image:
-            image.draft("RGB", (max(1, size[0] // 8), max(1, size[1] // 8)))
+            # grey at 1/8: every coefficient is still entropy-decoded, colour is not built
+            image.draft("L", (max(1, size[0] // 8), max(1, size[1] // 8)))
             image.load()
     finally:
         PIL.ImageFile.LOAD_TRUNCATED_IMAGES = accept_truncated

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from concurrent import futures
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from PIL import Image
 
 from guidebook.build import LAYOUT_CACHE
 from guidebook.convert.memo import FILE, Converted, MemoConverter
-from guidebook.convert.prefetch import MIN_CHAPTERS
+from guidebook.convert.prefetch import MIN_CHAPTERS, Ahead
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 
@@ -173,6 +174,25 @@ def test_two_workers_make_the_same_epub_and_warnings_as_one(
     assert warnings(many_err) == warnings(one_err)
     assert any("005-photo.jpg" in line for line in warnings(one_err))
     assert any("printed as plain text" in line for line in warnings(one_err))
+
+
+def test_conversion_takes_in_the_workers_batches_as_it_reaches_them(tmp_path: Path) -> None:
+    """The parent works on a chapter as soon as its batch is in, not after every batch."""
+    texts = [f"# Chapter {n}\n\nIt says {n}." for n in range(6)]
+    batches = [
+        [(text, tmp_path, None) for text in texts[:3]],
+        [(text, tmp_path, None) for text in texts[3:]],
+    ]
+    converter = MemoConverter()
+    with futures.ThreadPoolExecutor(2) as pool:
+        ahead = Ahead(converter, pool, batches, tmp_path)  # type: ignore[arg-type]
+        converter.ahead = ahead
+        assert "<h1>Chapter 1</h1>" in converter.convert(texts[1])
+        assert ahead.taken == 1 and ahead.pool is pool
+        assert converter.knows(texts[2]) and not converter.knows(texts[3])
+        converter.convert(texts[5])
+        assert ahead.taken == 2 and ahead.pool is None  # every batch in: the workers stop
+    assert converter.converted == 6  # each made by a worker, none again here
 
 
 def test_photos_are_stored_and_text_is_deflated(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,8 +62,11 @@ class MemoConverter(MarkdownConverter):
         self._used: set[str] = set()
         self.converted = 0  # texts converted (not remembered) since the last `forget_unused`
         self.notice: str | None = None  # why a saved file was ignored (`load`)
+        self.ahead: Callable[[str], None] | None = None  # workers' results to take in first
 
     def convert(self, text: str) -> str:
+        if self.ahead is not None:
+            self.ahead(text)  # what the workers did up to this chapter (`prefetch.Ahead`)
         key = text_key(text)
         self._used.add(key)
         known = self._memo.get(key)

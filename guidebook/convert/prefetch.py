@@ -3,9 +3,11 @@
 Two steps of `convert_book` cost most and depend on one chapter only: Markdown -> HTML
 (Python-Markdown) and the check of each local image (Pillow decodes every photo to prove it is
 whole). With more than one core and a book of more than `MIN_CHAPTERS` chapters, `prefetch`
-runs them in forked workers, batch by batch, and hands back what they found: conversions go
-into the converter's memo (`memo.py`), image checks into a table by file. `convert_book` then
-runs its passes in order in this process, as always, and finds that work done.
+runs them in forked workers, batch by batch, in book order. `convert_book` runs its passes in
+order in this process, as always, and as it reaches each chapter it takes in the batches up to
+that chapter's (`Ahead`): conversions go into the converter's memo (`memo.py`), image checks
+into a table by file. So this process works on the first chapters while the workers convert
+the later ones.
 
 What the workers return is a cache, not an authority: a chapter or image a worker could not do
 (a Markdown recursion, an unreadable or damaged file, a worker that died) is simply left out,
@@ -38,31 +40,67 @@ Job = tuple[str, Path, Converted | None]
 Done = tuple[str, Converted | None, dict[str, ImageFile]]
 
 
-def prefetch(book: Book, converter: MemoConverter, jobs: int) -> dict[str, ImageFile]:
-    """Convert the chapters `converter` does not know and check every chapter's images in
-    `jobs` workers; return the image checks by resolved path (empty when it is not worth it)."""
+class Ahead:
+    """The workers' batches, taken in book order as conversion reaches them: the parent runs
+    its passes on one chapter while the workers convert the chapters after it. `checked` fills
+    with the image checks of every batch taken; all are in once the last chapter is reached."""
+
+    def __init__(
+        self,
+        converter: MemoConverter,
+        pool: futures.ProcessPoolExecutor,
+        batches: list[list[Job]],
+        content_dir: Path,
+    ) -> None:
+        self.converter = converter
+        self.pool: futures.ProcessPoolExecutor | None = pool
+        self.checked: dict[str, ImageFile] = {}
+        self.batch_of: dict[str, int] = {}  # chapter text -> the first batch that holds it
+        for index, batch in enumerate(batches):
+            for text, _folder, _known in batch:
+                self.batch_of.setdefault(text, index)
+        self.running = [pool.submit(_work, batch, content_dir) for batch in batches]
+        self.taken = 0
+
+    def __call__(self, text: str) -> None:
+        """Take in every batch up to the one holding `text` (a text no batch holds: none)."""
+        wanted = self.batch_of.get(text, -1)
+        while self.taken <= wanted:
+            try:
+                done = self.running[self.taken].result()
+            except (futures.process.BrokenProcessPool, OSError):
+                self.close()  # the parent converts what is missing
+                return
+            for text_done, converted, images in done:
+                if converted is not None:
+                    self.converter.remember(text_done, converted)
+                self.checked |= images
+            self.taken += 1
+        if self.taken == len(self.running):
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers (what they have not sent is done by the parent)."""
+        if self.pool is not None:
+            workers.kill(self.pool)
+            self.pool = None
+        self.taken = len(self.running)
+
+
+def prefetch(book: Book, converter: MemoConverter, jobs: int) -> Ahead | None:
+    """Start converting the chapters `converter` does not know, and checking every chapter's
+    images, in `jobs` workers (None when it is not worth it). The converter takes the results
+    in as it reaches each chapter (`MemoConverter.ahead`); the caller closes it."""
     if jobs < 2 or len(book.chapters) < MIN_CHAPTERS:
-        return {}
+        return None
     todo = [(ch.markdown, ch.path.parent, converter.known(ch.markdown)) for ch in book.chapters]
-    batches = _batches(todo, jobs * BATCHES_PER_WORKER)
-    checked: dict[str, ImageFile] = {}
     pool = futures.ProcessPoolExecutor(
         jobs,
         mp_context=multiprocessing.get_context("fork"),
         initializer=workers.started,
         initargs=(os.getpid(),),
     )
-    try:
-        for done in pool.map(_work, batches, [book.content_dir] * len(batches)):
-            for text, converted, images in done:
-                if converted is not None:
-                    converter.remember(text, converted)
-                checked |= images
-    except (futures.process.BrokenProcessPool, OSError):
-        pass  # the parent converts what is missing
-    finally:
-        workers.kill(pool)
-    return checked
+    return Ahead(converter, pool, _batches(todo, jobs * BATCHES_PER_WORKER), book.content_dir)
 
 
 def _batches(todo: list[Job], count: int) -> list[list[Job]]:
