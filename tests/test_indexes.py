@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import Built, copy_book, run_cli
+from conftest import REPO, Built, copy_book, run_cli
 from lxml import etree
 from pypdf import PdfReader
 
@@ -209,3 +210,26 @@ def test_indexes_at_6x9_print_the_right_pages(tmp_path: Path) -> None:
     first = PdfReader(pdf).page_labels.index(starts[index_titles[0]])
     locators = printed_locators(pdf, first + 1)
     assert locators and all(starts[title] == page for title, page in locators)
+
+
+@pytest.mark.slow
+def test_a_long_entry_never_leaves_an_index_title_alone(tmp_path: Path) -> None:
+    """300 exercises: "Beginner", "Intermediate" and "Advanced" hold a hundred each. Kept whole,
+    such an entry went to the next page and left its index's title alone on one."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from corpus import generate
+
+    generate(tmp_path / "book", exercises=300)
+    book = tmp_path / "book"
+    code, _, err = run_cli("build", "--content", book, "--format", "pdf", "--out", "out", cwd=book)
+    assert code == 0, err
+    reader = PdfReader(tmp_path / "book" / "out" / "book.pdf")
+    titled = 0
+    for page in reader.pages:
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        for at, line in enumerate(lines):
+            if re.fullmatch(r"Index (by|of) [A-Za-z ]+", line):
+                titled += 1
+                below = lines[at + 1 :]
+                assert any(re.search(r"\.\s*\d+$", rest) for rest in below), lines
+    assert titled >= 2
