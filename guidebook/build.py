@@ -158,12 +158,9 @@ def prepare(
         checked=ahead.checked if ahead else {},
     )
     try:
-        if ahead and isinstance(converter, MemoConverter):
-            converter.ahead = ahead
         edition = convert_book(book, reporter, images, converter)
     finally:
-        if ahead and isinstance(converter, MemoConverter):
-            converter.ahead = None
+        if ahead:
             ahead.close()
     reporter.check()
     kept = ""

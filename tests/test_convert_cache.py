@@ -186,12 +186,12 @@ def test_conversion_takes_in_the_workers_batches_as_it_reaches_them(tmp_path: Pa
     converter = MemoConverter()
     with futures.ThreadPoolExecutor(2) as pool:
         ahead = Ahead(converter, pool, batches, tmp_path)  # type: ignore[arg-type]
-        converter.ahead = ahead
         assert "<h1>Chapter 1</h1>" in converter.convert(texts[1])
         assert ahead.taken == 1 and ahead.pool is pool
         assert converter.knows(texts[2]) and not converter.knows(texts[3])
         converter.convert(texts[5])
         assert ahead.taken == 2 and ahead.pool is None  # every batch in: the workers stop
+        assert converter.ahead is None
     assert converter.converted == 6  # each made by a worker, none again here
 
 

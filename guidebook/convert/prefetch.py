@@ -61,6 +61,7 @@ class Ahead:
                 self.batch_of.setdefault(text, index)
         self.running = [pool.submit(_work, batch, content_dir) for batch in batches]
         self.taken = 0
+        converter.ahead = self  # each `convert` takes in the batches up to its chapter's
 
     def __call__(self, text: str) -> None:
         """Take in every batch up to the one holding `text` (a text no batch holds: none)."""
@@ -80,17 +81,19 @@ class Ahead:
             self.close()
 
     def close(self) -> None:
-        """Stop the workers (what they have not sent is done by the parent)."""
+        """Stop the workers (what they have not sent is done by the parent) and leave the
+        converter as it was."""
         if self.pool is not None:
             workers.kill(self.pool)
             self.pool = None
         self.taken = len(self.running)
+        self.converter.ahead = None
 
 
 def prefetch(book: Book, converter: MemoConverter, jobs: int) -> Ahead | None:
     """Start converting the chapters `converter` does not know, and checking every chapter's
     images, in `jobs` workers (None when it is not worth it). The converter takes the results
-    in as it reaches each chapter (`MemoConverter.ahead`); the caller closes it."""
+    in as it reaches each chapter (`MemoConverter.ahead`) until the caller closes it."""
     if jobs < 2 or len(book.chapters) < MIN_CHAPTERS:
         return None
     todo = [(ch.markdown, ch.path.parent, converter.known(ch.markdown)) for ch in book.chapters]
