@@ -16,6 +16,7 @@ valid UTF-8, then ftfy handles what is left.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -44,6 +45,7 @@ _FTFY = ftfy.TextFixerConfig(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # headings repeat across chapters: "Steps", "Tips"...
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by single hyphens: 'Pull-Up (Wide)' -> 'pull-up-wide'.
 

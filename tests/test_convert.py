@@ -11,7 +11,7 @@ from lxml import etree
 
 from guidebook.convert import convert_book
 from guidebook.convert.sanitize import sanitize
-from guidebook.convert.tree import parse_fragment, tidy_attributes, to_xhtml
+from guidebook.convert.tree import drop_disallowed, parse_fragment, tidy_attributes, to_xhtml
 from guidebook.diagnostics import Reporter
 from guidebook.load import load_book
 from guidebook.model import ChapterDoc, Edition
@@ -460,3 +460,33 @@ def test_every_fragment_is_well_formed_xml(tmp_path: Path) -> None:
         ids = [el.get("id") for el in root.iter() if el.get("id")]
         assert len(ids) == len(set(ids))
         assert set(ids) <= doc.ids
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<p>plain text, &amp; &lt;b&gt; &nbsp; &eacute; &NewLine;</p>",
+        "<p>a &#xFFFE; reference</p>",
+        "<p>a &#1; reference in <b title='x&#xFDD0;'>an attribute</b></p>",
+        "<p>raw \x01 and \ufffe characters</p>",
+        "<p>&#65535;</p>",
+        "&#65535; as leading text",
+        "",
+    ],
+)
+def test_the_disallowed_walk_is_skipped_only_where_the_source_proves_it_idle(text: str) -> None:
+    """`drop_disallowed(root, source)` skips its walk for a clean source; it must remove as
+    much as the full walk on the same tree."""
+    clean = sanitize(text)
+    assert drop_disallowed(parse_fragment(clean), clean) == drop_disallowed(parse_fragment(clean))
+
+
+def test_a_fragment_parses_as_lxml_html_would() -> None:
+    """`parse_fragment` uses libxml2's HTML parser without lxml.html's classes: the same tree."""
+    from lxml import html
+
+    for text in ("lead <p>a</p> tail", "   <p>x</p>", "<table><td>c</table>", "", "t&amp;<b>x"):
+        text = sanitize(text)
+        ours = etree.tostring(parse_fragment(text))
+        theirs = etree.tostring(html.fragment_fromstring(text or "<p></p>", create_parent="div"))
+        assert ours == theirs

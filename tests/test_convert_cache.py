@@ -20,7 +20,7 @@ from PIL import Image
 
 from guidebook.build import LAYOUT_CACHE
 from guidebook.convert.memo import FILE, Converted, MemoConverter
-from guidebook.convert.prefetch import MIN_CHAPTERS, Ahead
+from guidebook.convert.prefetch import MIN_CHAPTERS, Ahead, _check_images
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 
@@ -193,6 +193,23 @@ def test_conversion_takes_in_the_workers_batches_as_it_reaches_them(tmp_path: Pa
         assert ahead.taken == 2 and ahead.pool is None  # every batch in: the workers stop
         assert converter.ahead is None
     assert converter.converted == 6  # each made by a worker, none again here
+
+
+def test_workers_check_every_image_a_chapter_shows(tmp_path: Path) -> None:
+    """The workers find images on the HTML text; each they find spares the parent a check."""
+    (tmp_path / "images").mkdir()
+    names = ["a b.jpg", "q&a.png", "raw.jpg", "upper.png", "bare.png"]
+    for name in names:
+        Image.new("RGB", (40, 30), "grey").save(tmp_path / "images" / name)
+    markdown = (
+        '![Side view](images/a%20b.jpg)\n\n![Q and A](<images/q&a.png> "title")\n\n'
+        "<p><img alt='x' src='images/raw.jpg'></p>\n\n<IMG\nSRC=\"images/upper.png\">\n\n"
+        "<div><img src=images/bare.png></div>\n\n`<img src='images/code.jpg'>`\n"
+    )
+    html = MemoConverter().convert(markdown)
+    found = _check_images(html, tmp_path, tmp_path)
+    assert sorted(Path(path).name for path in found) == sorted(names)
+    assert all(info.size == (40, 30) for info in found.values())
 
 
 def test_photos_are_stored_and_text_is_deflated(tmp_path: Path) -> None:

@@ -59,8 +59,9 @@ def convert_book(
             )
             converter, html = MarkdownConverter(), ""  # the old one may be mid-parse
         _report_guarded(converter.guarded, chapter, reporter)
-        root = parse_fragment(sanitize(html))
-        if removed := drop_disallowed(root):
+        clean = sanitize(html)
+        root = parse_fragment(clean)
+        if removed := drop_disallowed(root, clean):
             reporter.warning(
                 f"removed {removed} control character(s) or Unicode noncharacter(s) written as "
                 "character references (such as &#xFFFE;) that no output can carry; delete them",

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -36,6 +36,15 @@ class LinkTable:
     ids: Mapping[str, Mapping[str, str]]  # slug -> {author's anchor name -> book-wide id}
     site_url: str | None
     anchors: Mapping[str, str]  # slug -> the chapter's element id
+    # (folder, written path) -> the file it names: chapters link to the same few targets
+    resolved: dict[tuple[Path, str], Path] = field(default_factory=dict, compare=False)
+
+    def file_named(self, folder: Path, written: str) -> Path:
+        """The file `written` (a relative path, %-encoded) names from `folder`, resolved."""
+        key = (folder, written)
+        if key not in self.resolved:
+            self.resolved[key] = (folder / unquote(written)).resolve()
+        return self.resolved[key]
 
     @classmethod
     def build(
@@ -128,7 +137,7 @@ def _external(href: str, scheme: str, netloc: str, path: str) -> tuple[str | Non
 def _relative(
     path: str, fragment: str, chapter: Chapter, table: LinkTable
 ) -> tuple[str | None, str]:
-    target = (chapter.path.parent / unquote(path)).resolve()
+    target = table.file_named(chapter.path.parent, path)
     slug = table.by_path.get(target)
     if slug is None and target.suffix.lower() in PAGE_SUFFIXES:
         slug = table.by_path.get(target.with_suffix(".md"))
