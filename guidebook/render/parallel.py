@@ -23,9 +23,10 @@ A worker keeps every chunk it laid out (millions of boxes) until the numbers set
 Python's cyclic garbage collector walks all of them on each full collection: that was a fifth
 of a worker's time on a 300-chapter book. So a worker turns automatic collection off and, after
 each layout or renumbering, collects once and freezes what is left (`_collected`): a
-collection then walks only what the last step made. The garbage of a layout (the figure pass's
-first one, the pages a renumbering replaced) is still collected at once, and the last chunk's
-garbage with the chunk, as the worker ends.
+collection then walks only what the last step made. The garbage of a step (the figure pass's
+first layout, the pages a renumbering replaced) is collected at once; a written chunk's boxes,
+which hold cycles, were frozen with the rest and go only when the worker ends (freeing them
+sooner would mean walking every chunk still held; measured: 2 % more memory, 26 % less time).
 
 What a chunk cannot see is said here once. Our layout's running heads take the book's title
 from the title page, so each chunk is given it. `counter(pages)` and `target-text()` in a
