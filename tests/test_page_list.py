@@ -169,3 +169,23 @@ def test_random_pages_of_a_photo_book_at_6x9_with_blank_versos(tmp_path: Path) -
     assert labels == main_pages[: len(labels)] and len(labels) >= len(main_pages) - 1
     _check_pages(pdf, epub, random.Random(7).sample(labels, 25))
     assert epubcheck_messages(epub) == ()
+
+
+def test_the_epub_key_maps_each_character_back_to_its_text() -> None:
+    """`_epub_key` keys ASCII texts in one step and the rest character by character; every key
+    character must lead back to the character it came from, as a per-character walk finds."""
+    from guidebook.render.pagemap import _epub_key, _slots
+
+    root = etree.fromstring(
+        "<div><p>Straße, ﬁne: e\u0301tude 3×10 <b>Ⅻ sets</b> of 深蹲 — ok!</p>"
+        "<p>Plain ASCII, then <i>more</i> text.</p><p>   </p><p>🏋 lift ½</p></div>"
+    )
+    slots = list(_slots(root))
+    epub_key, where = _epub_key(slots)
+    expected: list[tuple[str, tuple[object, str, int]]] = []
+    for element, attr, text in slots:
+        for index, ch in enumerate(text):
+            expected.extend((piece, (element, attr, index)) for piece in key(ch))
+    assert epub_key == "".join(piece for piece, _ in expected)
+    assert [where.slot(at) for at in range(len(epub_key))] == [spot for _, spot in expected]
+    assert "strasse" in epub_key and "fine" in epub_key and "xii" in epub_key

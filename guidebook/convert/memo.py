@@ -1,11 +1,11 @@
 """Markdown conversions remembered by chapter text: within a process (`serve`) and between builds.
 
-Python-Markdown is the costly half of the convert stage (about 8 ms a chapter: 7 s of a
-900-chapter book). `MemoConverter` files each result under the SHA-256 of the chapter's text,
-with what the guards changed so that their warnings come again, and forgets the texts no longer
-in the book. `serve` keeps one for its life; `build` loads one from `converted.json` in the
-layout cache folder and saves what this build used, so a rebuild converts only the chapters
-whose text changed.
+Python-Markdown is the costliest step of the convert stage (about 3 ms a chapter with the
+fast path of `plaintext.py`: 2.7 s of a 900-chapter book, against 5.5 s without it).
+`MemoConverter` files each result under the SHA-256 of the chapter's text, with what the guards
+changed so that their warnings come again, and forgets the texts no longer in the book. `serve`
+keeps one for its life; `build` loads one from `converted.json` in the layout cache folder and
+saves what this build used, so a rebuild converts only the chapters whose text changed.
 
 The file is not trusted, and need not be: what it holds is HTML that is sanitised (nh3) and
 repaired like any chapter's before it reaches an output, so a forged entry can do no more than

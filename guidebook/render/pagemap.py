@@ -21,8 +21,9 @@ where the next page begins; a page whose words cannot be found (very rare) likew
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,7 +152,7 @@ def mark_pages(xhtml: str, anchor: str, file: str, pages: PageMap) -> tuple[str,
     if not wanted:
         return xhtml, []
     root = parse_fragment(xhtml)
-    epub_key, where = _epub_key(list(_slots(root)))
+    epub_key, where = _epub_key(_slots(root))
     print_key = pages.keys[anchor]
     placed: list[tuple[PageStart, int]] = []
     start = 0
@@ -163,8 +164,7 @@ def mark_pages(xhtml: str, anchor: str, file: str, pages: PageMap) -> tuple[str,
     # From the last to the first: a split never moves a position still to be used, and two
     # pages at one place (a blank verso and the page after it) keep their order.
     for page, at in reversed(placed):
-        element, attr, index = where[at]
-        _insert(element, attr, index, _marker(page.label, f"{anchor}--pb_{page.label}"))
+        _insert(*where.slot(at), _marker(page.label, f"{anchor}--pb_{page.label}"))
     markers = [Marker(page.label, file, f"{anchor}--pb_{page.label}") for page, _ in placed]
     return to_xhtml(root), markers
 
@@ -179,17 +179,45 @@ def _slots(element: etree._Element) -> Iterator[tuple[etree._Element, str, str]]
             yield child, "tail", child.tail
 
 
-def _epub_key(
-    slots: list[tuple[etree._Element, str, str]],
-) -> tuple[str, list[tuple[etree._Element, str, int]]]:
-    chars: list[str] = []
-    where: list[tuple[etree._Element, str, int]] = []
-    for element, attr, text in slots:
+@dataclass(frozen=True)
+class _Where:
+    """Where the EPUB's key comes from: the texts with a key, and where each one's starts."""
+
+    texts: list[tuple[etree._Element, str, str]]
+    starts: list[int]
+
+    def slot(self, at: int) -> tuple[etree._Element, str, int]:
+        """(element, "text" or "tail", index in that string) of the key's character `at`."""
+        which = bisect.bisect_right(self.starts, at) - 1
+        (element, attr, text), left = self.texts[which], at - self.starts[which]
         for index, ch in enumerate(text):
-            for piece in key(ch):
-                chars.append(piece)
-                where.append((element, attr, index))
-    return "".join(chars), where
+            size = len(key(ch))
+            if left < size:
+                return element, attr, index
+            left -= size
+        raise IndexError(at)
+
+
+def _epub_key(slots: Iterable[tuple[etree._Element, str, str]]) -> tuple[str, _Where]:
+    """The texts' key, each character keyed alone (so each key character has one source)."""
+    pieces: list[str] = []
+    where = _Where([], [])
+    length = 0
+    for element, attr, text in slots:
+        piece = _char_key(text)
+        if piece:
+            where.texts.append((element, attr, text))
+            where.starts.append(length)
+            pieces.append(piece)
+            length += len(piece)
+    return "".join(pieces), where
+
+
+def _char_key(text: str) -> str:
+    """`key` of each character in turn; ASCII's is its letters and digits, lower-cased."""
+    if text.isascii():
+        return "".join(filter(str.isalnum, text)).lower()
+    return "".join(key(ch) for ch in text)
 
 
 def _find(print_key: str, offset: int, epub_key: str, start: int) -> int | None:
