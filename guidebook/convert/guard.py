@@ -42,6 +42,8 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from guidebook.convert.mdsteps import Then
+
 # Characters scanned; at about 0.15-0.3 µs each this is one to two seconds per chapter.
 INLINE_BUDGET = 5_000_000
 HTML_BUDGET = 10_000_000
@@ -170,23 +172,17 @@ class TailStash(Treeprocessor):  # type: ignore[misc]  # untyped base
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
         self.tails: list[tuple[ElementTree.Element, str]] = []
-        self.restore = _Restore(md, self)
+        self.restore = Then(md, self.put_back)
 
     def run(self, root: ElementTree.Element) -> None:
         self.tails = [(e, e.tail) for e in root.iter() if e.tail is not None and e.tail.isspace()]
         for element, _tail in self.tails:
             element.tail = None
 
-
-class _Restore(Treeprocessor):  # type: ignore[misc]  # untyped base
-    def __init__(self, md: markdown.Markdown, stash: TailStash) -> None:
-        super().__init__(md)
-        self.stash = stash
-
-    def run(self, root: ElementTree.Element) -> None:
-        for element, tail in self.stash.tails:
+    def put_back(self, _root: ElementTree.Element) -> None:
+        for element, tail in self.tails:
             element.tail = tail if element.tail is None else tail + element.tail
-        self.stash.tails = []
+        self.tails = []
 
 
 # --- block HTML: tags that never close --------------------------------------------------------

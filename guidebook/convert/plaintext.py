@@ -24,6 +24,8 @@ import markdown
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import AtomicString
 
+from guidebook.convert.mdsteps import Then
+
 # What each pattern (by its registered name) needs in a text to match at all.
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "backtick": ("`",),
@@ -82,7 +84,7 @@ class Skip(Treeprocessor):  # type: ignore[misc]  # untyped base
         super().__init__(md)
         self.name = name
         self.marked: list[Spot] = []
-        self.restore = _Restore(md, self)
+        self.restore = Then(md, self.unmark)
 
     def run(self, root: ElementTree.Element) -> None:
         self.marked = []
@@ -97,15 +99,9 @@ class Skip(Treeprocessor):  # type: ignore[misc]  # untyped base
                     setattr(element, where, AtomicString(text))
                     self.marked.append((element, where))
 
-
-class _Restore(Treeprocessor):  # type: ignore[misc]  # untyped base
-    def __init__(self, md: markdown.Markdown, skip: Skip) -> None:
-        super().__init__(md)
-        self.skip = skip
-
-    def run(self, root: ElementTree.Element) -> None:
-        for element, where in self.skip.marked:
+    def unmark(self, _root: ElementTree.Element) -> None:
+        for element, where in self.marked:
             text = getattr(element, where)
             if isinstance(text, AtomicString):
                 setattr(element, where, str(text))
-        self.skip.marked = []
+        self.marked = []

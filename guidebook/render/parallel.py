@@ -176,7 +176,8 @@ def _serve(jobs: list[ChunkJob], shared: tuple[Any, ...], inbox: Any, outbox: An
                     facts = laid[job_id].renumber(start, right, externals)
                     if facts is None:  # the other side's text area differs: afresh
                         facts = lay(laid[job_id].job, start, right, externals)
-                    _collected()
+                    else:
+                        _collected()  # (`lay` collects its own)
                     outbox.put(("facts", facts))
                 elif command == "write":
                     outbox.put(("written", write(laid.pop(job_id), what, finisher, options)))
