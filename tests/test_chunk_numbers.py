@@ -1,6 +1,6 @@
 """How the chunked layout numbers its chunks (render/parallel.py, chunkplan.py, renumber.py),
 with workers played by a thread: the contents and the indexes are laid out once, after the
-chapters, with the real numbers; chapter chunks that cannot move are written while they are;
+chapters, with the real numbers; chapter chunks that cannot move are written before that;
 a reference to another chunk's anchor makes its page once. The whole build against the
 one-process layout is in test_parallel_pdf.py."""
 
@@ -100,9 +100,9 @@ def test_the_contents_and_index_are_laid_out_once_with_the_real_numbers(tmp_path
     assert conductor.facts[0].externals == {"c1": 1, "c2": 11, "c3": 23}
     # the chapter chunks were renumbered before the late ones were laid out
     assert max(lay["number 2"], lay["number 3"]) < lay["lay 0"] < lay["lay 4"]
-    # chunks 1 and 2 cannot move any more: written while the late ones lay out; chunk 3
-    # waits for the index's page (c4), which it prints
-    assert lay["write 1"] < lay["write 3"] and lay["write 2"] < lay["write 3"]
+    # chunks 1 and 2 cannot move any more: written before the late ones are laid out (whose
+    # layouts reuse their memory); chunk 3 waits for the index's page (c4), which it prints
+    assert lay["write 1"] < lay["lay 0"] and lay["write 2"] < lay["lay 0"]
     assert conductor.facts[3].externals == {"c4": 32}
     assert log.count("number 3") == 2 and lay["write 3"] > lay["lay 4"]
     assert [w.id for w in written] == [0, 1, 2, 3, 4]
@@ -165,3 +165,34 @@ def test_a_reference_inside_the_chunk_still_gets_its_page(monkeypatch: Any) -> N
     count, text = _lay_out(monkeypatch, html, {"far": 42})
     assert "Far away (p. 42)" in text[0] and "Near (p. 2)" in text[0]
     assert count > len(text)  # its page is made again once the anchor's page is known
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_worker_collects_frozen_garbage_only_when_told_to_walk_everything() -> None:
+    """A layout worker freezes what survives each step (`parallel._collected`); a written
+    chunk's boxes hold cycles, so they go only with a collection that walks the frozen
+    objects too, which the worker makes before its next layout."""
+    import gc
+    import weakref
+
+    from guidebook.render import parallel
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        chunk = _Cycle()
+        gone = weakref.ref(chunk)
+        parallel._collected()  # frozen: it survives the step that made it
+        del chunk
+        parallel._collected()
+        assert gone() is not None
+        parallel._collected(everything=True)
+        assert gone() is None
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()

@@ -77,8 +77,8 @@ class Conductor:
 
     The late chunks (the contents and the indexes: every line of them prints a page number,
     so renumbering one costs about as much as laying it out) are laid out only once the
-    chapters' numbers have settled, with the real numbers. While they are, the chapter chunks
-    whose numbers they cannot change are written."""
+    chapters' numbers have settled, with the real numbers. Before they are, the chapter chunks
+    whose numbers they cannot change are written: a worker frees those for the late layout."""
 
     def __init__(self, plan: Plan, inboxes: list[Any], mail: Mail, owner: dict[int, int]):
         self.plan, self.inboxes, self.mail, self.owner = plan, inboxes, mail, owner
@@ -102,10 +102,10 @@ class Conductor:
             if late:
                 self._settle()
                 numbers = chunkplan.numbers(plan, self.facts)
+                for job_id in self._unmovable():  # first: the late layouts reuse their memory
+                    self._write(job_id, folder)
                 for job_id in late:
                     self._send(job_id, "lay", self._job(job_id, numbers[job_id]))
-                for job_id in self._unmovable():
-                    self._write(job_id, folder)
                 self._gather(len(late), done)
         self.times["laid out"] = time.perf_counter() - clock
         clock = time.perf_counter()
