@@ -196,3 +196,27 @@ def test_a_worker_collects_frozen_garbage_only_when_told_to_walk_everything() ->
         gc.unfreeze()
         if enabled:
             gc.enable()
+
+
+def test_a_chunk_renumbers_after_forgetting_its_elements_styles() -> None:
+    """A held chunk drops its elements' cascade (`Kept.forget_element_styles`); renumbering
+    makes pages and margin boxes from the page types' styles, which it keeps."""
+    html = _XREF.replace("LINK", '<a href="#near">Near</a>').replace(
+        "margin: 10mm }", "margin: 10mm; @bottom-center { content: counter(page) } }"
+    )
+    kept = Kept()
+    with recording(kept, {"far": 42}, 5):
+        document = Session().draft(html, {}).layout()
+    styles = kept.context.style_for
+    before = len(styles._computed_styles)
+    kept.forget_element_styles()
+    root = kept.html.etree_element
+    left = [key for key in styles._computed_styles if not isinstance(key[0], wp_page.PageType)]
+    assert left and all(key[0] is root for key in left) and len(left) < before
+    renumbered = kept.renumber(10, {"far": 7}, document, flip=True)
+    assert renumbered is not None
+    renumbered.pages[-1].anchors.update({"far": (0, 0, 0, 0)})
+    pdf = PdfReader(io.BytesIO(renumbered.write_pdf()))
+    text = [page.extract_text() for page in pdf.pages]
+    assert "Far away (p. 7)" in text[0] and "Near (p. 16)" in text[0]
+    assert text[0].rstrip().endswith("15") and text[1].rstrip().endswith("16")

@@ -144,6 +144,7 @@ def lay_out(
     kept = Kept()
     with recording(kept, externals, start):
         document, settled = settle(draft)
+    kept.forget_element_styles()
     return LaidChunk(job, start, right, document, kept, settled, draft.fetcher.refused)
 
 

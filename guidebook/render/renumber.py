@@ -57,6 +57,7 @@ def check_internals() -> bool:
         (wp_layout, "initialize_page_maker"),
         (wp_targets, "TargetLookupItem"),
         (wp_page, "set_page_type_computed_styles"),
+        (wp_page, "PageType"),
         (wp_page, "page_width"),
         (wp_page, "page_height"),
         (wp_page, "resolve_percentages"),
@@ -123,6 +124,18 @@ class Kept:
         renumbered._html = self.html
         return renumbered
 
+    def forget_element_styles(self) -> None:
+        """Drop what WeasyPrint's cascade kept for the chunk's elements (a quarter of a held
+        chunk's memory: the cascaded declarations, and the styles of pseudo-elements that made
+        no box). Renumbering makes only pages and margin boxes again: it needs the page types'
+        styles and the root's, which a page's style inherits from; each box keeps its own."""
+        style_for = getattr(self.context, "style_for", None)
+        root = getattr(self.html, "etree_element", None)
+        for styles in (getattr(style_for, name, None) for name in _STYLE_TABLES):
+            if isinstance(styles, dict):
+                for key in [key for key in styles if _element_style(key, root)]:
+                    del styles[key]
+
     def _refresh(self, moved: set[str], shift: int = 0) -> None:
         """Parse again the content that refers to a `moved` anchor (or, after a `shift`, that
         prints its own page's number), and mark its page to be made again."""
@@ -187,6 +200,15 @@ class Kept:
                 remake["content_changed"] = True  # a blank page comes or goes from here on
                 sided = True
         return True
+
+
+_STYLE_TABLES = ("_cascaded_styles", "_computed_styles")  # StyleFor's, keyed (element, pseudo)
+
+
+def _element_style(key: Any, root: Any) -> bool:
+    """A style table's key is an element's (not a page type's, nor the root element's)."""
+    owner = key[0] if isinstance(key, tuple) and key else None
+    return owner is not None and owner is not root and not isinstance(owner, wp_page.PageType)
 
 
 def _other_side(page: Any, context: Any, html: Any) -> Any:
