@@ -26,7 +26,7 @@ from guidebook.model import Asset
 from guidebook.render.holes import Settled, settle
 from guidebook.render.pagemap import PageStart, page_starts
 from guidebook.render.renumber import Kept, recording
-from guidebook.render.session import Session
+from guidebook.render.session import DiskImages, Session
 
 _CHUNK_STYLE = '<style id="chunk"></style>'
 
@@ -97,6 +97,7 @@ class LaidChunk:
     settled: Settled
     refused: list[str] = field(default_factory=list)
     warnings: list[tuple[str, Any]] = field(default_factory=list)
+    images: Any = None  # the draft's image cache: written, it is closed (`DiskImages`)
     pages: int = 0
     anchors: dict[str, int] = field(default_factory=dict)
 
@@ -145,7 +146,9 @@ def lay_out(
     with recording(kept, externals, start):
         document, settled = settle(draft)
     kept.forget_element_styles()
-    return LaidChunk(job, start, right, document, kept, settled, draft.fetcher.refused)
+    return LaidChunk(
+        job, start, right, document, kept, settled, draft.fetcher.refused, images=draft.images
+    )
 
 
 def write(laid: LaidChunk, path: Path, finisher: Any, options: dict[str, Any]) -> Written:
@@ -164,6 +167,8 @@ def write(laid: LaidChunk, path: Path, finisher: Any, options: dict[str, Any]) -
         for name in sorted(linked - present):
             document.pages[-1].anchors[name] = (0, 0, 0, 0)
     document.write_pdf(path, finisher=finisher, **options)
+    if isinstance(laid.images, DiskImages):
+        laid.images.close()
     kept = document.pages[: laid.pages]
     bookmarks = [
         (level, label, state) for page in kept for level, label, _target, state in page.bookmarks

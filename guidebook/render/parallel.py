@@ -107,7 +107,7 @@ def render_chunks(
             pool.submit(
                 _serve,
                 [job for job in todo if first[job.id] == worker and not job.late],
-                (assets, options, view.title, finisher),
+                (assets, options, view.title, finisher, folder),
                 inboxes[worker],
                 outbox,
             )
@@ -146,8 +146,8 @@ def _serve(jobs: list[ChunkJob], shared: tuple[Any, ...], inbox: Any, outbox: An
     """A worker's life: lay out its chunks, then do as told (renumber one, lay out one more,
     write one and forget it) until told to stop. Warnings are sent at once, and kept with the
     chunk they came from (a chunk taken from the cache says them again)."""
-    assets, options, title, finisher = shared
-    session = Session()
+    assets, options, title, finisher, folder = shared
+    session = Session(spill=folder / f"images-{os.getpid()}")  # a held chunk's photos wait there
     laid: dict[int, LaidChunk] = {}
     heard: list[tuple[str, Any]] = []
     written: list[int] = []  # chunks written since the last full collection

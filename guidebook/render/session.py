@@ -12,7 +12,9 @@ The book's PDF links its stylesheets from the document (the HTML target is that 
 handouts, sheets and cards pass the parsed ones (`Session.layout(..., kind=...)`).
 
 A `Draft` is a document parsed once and laid out as often as needed: the figure pass
-(`holes.py`) edits its tree between layouts, and decoded images are kept between them.
+(`holes.py`) edits its tree between layouts, and decoded images are kept between them. Their
+files' bytes stay in memory until the PDF is written, unless the session has a `spill` folder
+(the layout workers, which hold many chunks laid out): then they wait on disk (`DiskImages`).
 """
 
 from __future__ import annotations
@@ -53,9 +55,11 @@ Say = Callable[[str, Path | None], None]  # a warning and the user's file it is 
 class Session:
     """Fonts and parsed stylesheets, kept for every layout this process makes."""
 
-    def __init__(self) -> None:
+    def __init__(self, spill: Path | None = None) -> None:
         self.fonts = FontConfiguration()
         self._parsed: dict[str, list[CSS]] = {}
+        self.spill = spill  # a folder for the image bytes of the drafts laid out
+        self._drafts = 0
 
     def stylesheets(self, kind: str) -> list[CSS]:
         """The stylesheets of one kind (`resources.STYLESHEETS`), parsed on first use: a worker
@@ -99,7 +103,11 @@ class Session:
         if parsed is None:
             parsed = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
         stylesheets = self.stylesheets(kind) if kind else None
-        return Draft(parsed, fetcher, stylesheets, self.fonts, dict(options or {}))
+        draft = Draft(parsed, fetcher, stylesheets, self.fonts, dict(options or {}))
+        if self.spill is not None:
+            self._drafts += 1
+            draft.images = DiskImages(self.spill / f"images-{self._drafts}")
+        return draft
 
 
 _DOCTYPE = re.compile(r"\A\s*<!DOCTYPE html>", re.IGNORECASE)
@@ -152,6 +160,50 @@ class Draft:
         return self.parsed.render(
             stylesheets=self.stylesheets, font_config=self.fonts, cache=self.images, **self.options
         )
+
+
+@dataclass(frozen=True)
+class _OnDisk:
+    path: Path
+
+
+class DiskImages(dict[str, Any]):
+    """WeasyPrint's image cache, with every image file's bytes in a file of `folder` instead
+    of in memory until the PDF is written; what else it caches (each image's size and mode)
+    stays in memory. `close` removes the folder. The folder is the build's own scratch
+    folder: what is read back is only what was written there. A dict, as WeasyPrint asks;
+    it reads the cache only by `in` and `[]`."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self._made = 0
+
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        return value.path.read_bytes() if isinstance(value, _OnDisk) else value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key in self:
+            del self[key]
+        if isinstance(value, bytes):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._made += 1
+            path = self.folder / str(self._made)
+            path.write_bytes(value)
+            value = _OnDisk(path)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        value = super().pop(key)
+        if isinstance(value, _OnDisk):
+            value.path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        for key in list(self):
+            del self[key]
+        if self.folder.is_dir():
+            self.folder.rmdir()
 
 
 # A file WeasyPrint names in a message, as the sandbox serves it: BASE_URL + the asset's name.
