@@ -129,11 +129,10 @@ class Kept:
         chunk's memory: the cascaded declarations, and the styles of pseudo-elements that made
         no box). Renumbering makes only pages and margin boxes again: it needs the page types'
         styles and the root's, which a page's style inherits from; each box keeps its own."""
-        style_for = getattr(self.context, "style_for", None)
-        root = getattr(self.html, "etree_element", None)
-        for styles in (getattr(style_for, name, None) for name in _STYLE_TABLES):
-            if isinstance(styles, dict):
-                for key in [key for key in styles if _element_style(key, root)]:
+        style_for, root = self.context.style_for, self.html.etree_element
+        for styles in (style_for._cascaded_styles, style_for._computed_styles):
+            for key in [key for key in styles if key[0] is not root]:
+                if not isinstance(key[0], wp_page.PageType):
                     del styles[key]
 
     def _refresh(self, moved: set[str], shift: int = 0) -> None:
@@ -200,15 +199,6 @@ class Kept:
                 remake["content_changed"] = True  # a blank page comes or goes from here on
                 sided = True
         return True
-
-
-_STYLE_TABLES = ("_cascaded_styles", "_computed_styles")  # StyleFor's, keyed (element, pseudo)
-
-
-def _element_style(key: Any, root: Any) -> bool:
-    """A style table's key is an element's (not a page type's, nor the root element's)."""
-    owner = key[0] if isinstance(key, tuple) and key else None
-    return owner is not None and owner is not root and not isinstance(owner, wp_page.PageType)
 
 
 def _other_side(page: Any, context: Any, html: Any) -> Any:
