@@ -6,8 +6,10 @@ one-process layout is in test_parallel_pdf.py."""
 
 from __future__ import annotations
 
+import gc
 import io
 import queue
+import weakref
 from concurrent import futures
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ import weasyprint.layout.page as wp_page
 from pypdf import PdfReader
 
 from guidebook.diagnostics import Reporter
-from guidebook.render import chunkplan
+from guidebook.render import chunkplan, parallel
 from guidebook.render.chunked import ChunkJob, Facts, Written
 from guidebook.render.chunkplan import Plan
 from guidebook.render.conductor import Conductor, Mail
@@ -176,11 +178,6 @@ def test_a_worker_collects_frozen_garbage_only_when_told_to_walk_everything() ->
     """A layout worker freezes what survives each step (`parallel._collected`); a written
     chunk's boxes hold cycles, so they go only with a collection that walks the frozen
     objects too, which the worker makes before its next layout."""
-    import gc
-    import weakref
-
-    from guidebook.render import parallel
-
     enabled = gc.isenabled()
     gc.disable()
     try:

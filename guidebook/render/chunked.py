@@ -97,7 +97,7 @@ class LaidChunk:
     settled: Settled
     refused: list[str] = field(default_factory=list)
     warnings: list[tuple[str, Any]] = field(default_factory=list)
-    images: Any = None  # the draft's image cache: written, it is closed (`DiskImages`)
+    images: dict[str, Any] | None = None  # the draft's image cache (closed once written)
     pages: int = 0
     anchors: dict[str, int] = field(default_factory=dict)
 
