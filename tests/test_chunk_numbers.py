@@ -9,11 +9,13 @@ from __future__ import annotations
 import gc
 import io
 import queue
+import time
 import weakref
 from concurrent import futures
 from pathlib import Path
 from typing import Any
 
+import pytest
 import weasyprint.layout.page as wp_page
 from pypdf import PdfReader
 
@@ -21,7 +23,7 @@ from guidebook.diagnostics import Reporter
 from guidebook.render import chunkplan, parallel
 from guidebook.render.chunked import ChunkJob, Facts, Written
 from guidebook.render.chunkplan import Plan
-from guidebook.render.conductor import Conductor, Mail
+from guidebook.render.conductor import Conductor, Mail, OneProcess
 from guidebook.render.holes import Settled
 from guidebook.render.renumber import Kept, recording
 from guidebook.render.session import Session
@@ -58,40 +60,97 @@ def _plan() -> Plan:
     return Plan(jobs, {job.id: 0 for job in jobs}, 40)
 
 
-def _worker(plan: Plan, inbox: queue.Queue[Any], outbox: queue.Queue[Any], log: list[str]) -> None:
-    """Lays out the chapter chunks it is given first, then does as told, like `_serve`."""
+class _Outbox(queue.Queue[Any]):
+    """The workers' outbox, which tells when the parent waits on it with nothing to read: by
+    then it has sent every command the messages it read called for."""
+
+    waiting = False
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        self.waiting = True
+        return super().get(block, timeout)
+
+    def _get(self) -> Any:  # under the queue's lock
+        self.waiting = False
+        return super()._get()
+
+    def answered(self) -> None:
+        while True:
+            with self.mutex:
+                if not self._qsize() and self.waiting:
+                    return
+            time.sleep(0.001)
+
+
+def _worker(
+    plan: Plan,
+    inbox: queue.Queue[Any],
+    outbox: _Outbox,
+    log: list[str],
+    patchable: bool = False,
+    refused: frozenset[int] = frozenset(),  # chunks whose patch fails
+    pages: dict[int, int] | None = None,  # chunk -> pages once laid out again (default: the same)
+) -> None:
+    """Lays out the chapter chunks it is given first, then does as told, like `_serve`:
+    between two first layouts, what it was told meanwhile."""
+    again = pages or {}
 
     def facts(job: ChunkJob, start: int | None, right: bool, externals: dict[str, int]) -> Facts:
-        return Facts(job.id, PAGES[job.id], start, right, {f"c{job.id}": 0}, externals, Settled())
+        patched = any(line.startswith(f"patch {job.id}") for line in log)
+        count = again.get(job.id, PAGES[job.id]) if patched else PAGES[job.id]
+        anchors = {f"c{job.id}": 0}
+        return Facts(job.id, count, start, right, anchors, externals, Settled(), patchable)
 
-    for job in plan.jobs:
-        if not job.late:
-            log.append(f"first {job.id}")
-            outbox.put(("facts", facts(job, job.start, job.right, dict(job.externals))))
-    while True:
-        command, (job_id, what) = inbox.get()
+    def do(command: str, job_id: int, what: Any) -> None:
         log.append(f"{command} {job_id}")
-        if command == "stop":
-            return
         if command == "lay":
             outbox.put(("facts", facts(what, what.start, what.right, dict(what.externals))))
         elif command == "number":
             outbox.put(("facts", facts(plan.jobs[job_id], *what)))
         elif command == "write":
-            written = Written(job_id, what, PAGES[job_id], [], [], [], {}, [])
+            path, pending = what
+            log[-1] += f" {sorted(pending)}" if pending else ""
+            written = Written(job_id, path, PAGES[job_id], [], [], [], {}, [])
             outbox.put(("written", written))
+        elif command == "patch":
+            log[-1] += f" {what}"
+            outbox.put(("patched", (job_id, job_id not in refused)))
+
+    for job in plan.jobs:
+        if not job.late:
+            log.append(f"first {job.id}")
+            outbox.put(("facts", facts(job, job.start, job.right, dict(job.externals))))
+            outbox.answered()
+            for command, job_id, what in parallel.asked(inbox):
+                if command == "stop":
+                    return
+                do(command, job_id, what)
+    while True:
+        command, (job_id, what) = inbox.get()
+        if command == "stop":
+            return
+        do(command, job_id, what)
+
+
+def _conduct(tmp_path: Path, **worker: Any) -> tuple[Conductor, list[str], Any, list[Written]]:
+    plan = _plan()
+    inbox: queue.Queue[Any] = queue.Queue()
+    outbox = _Outbox()
+    log: list[str] = []
+    with futures.ThreadPoolExecutor(1) as pool:
+        running = [pool.submit(_worker, plan, inbox, outbox, log, **worker)]
+        mail = Mail(outbox, running, Reporter(sink=None))
+        conductor = Conductor(plan, [inbox], mail, dict(plan.worker_of))
+        try:
+            book, written = conductor.run({}, tmp_path)
+        finally:
+            inbox.put(("stop", (None, None)))
+    return conductor, log, book, written
 
 
 def test_the_contents_and_index_are_laid_out_once_with_the_real_numbers(tmp_path: Path) -> None:
-    plan = _plan()
-    inbox: queue.Queue[Any] = queue.Queue()
-    outbox: queue.Queue[Any] = queue.Queue()
-    log: list[str] = []
-    with futures.ThreadPoolExecutor(1) as pool:
-        running = [pool.submit(_worker, plan, inbox, outbox, log)]
-        mail = Mail(outbox, running, Reporter(sink=None))
-        conductor = Conductor(plan, [inbox], mail, dict(plan.worker_of))
-        book, written = conductor.run({}, tmp_path)
+    """References that cannot be patched: each chunk is kept whole until its numbers settle."""
+    conductor, log, book, written = _conduct(tmp_path)
     # chunk 1 is pages 1-10, chunk 2 pages 11-22, chunk 3 pages 23-31, the index from 32
     lay: dict[str, int] = {}
     for index, line in enumerate(log):
@@ -110,6 +169,47 @@ def test_the_contents_and_index_are_laid_out_once_with_the_real_numbers(tmp_path
     assert [w.id for w in written] == [0, 1, 2, 3, 4]
     assert book.pages == sum(PAGES.values()) and book.anchors["c4"] == 4 + 10 + 12 + 9
     assert conductor.laid == {0, 1, 2, 3, 4}
+
+
+def test_chunks_are_written_once_their_first_page_is_known_and_patched_later(
+    tmp_path: Path,
+) -> None:
+    """With references that can be patched, a chapter chunk is written as soon as the
+    chunks before it are numbered, without waiting for the pages it refers to: those are
+    patched in at the end."""
+    conductor, log, book, written = _conduct(tmp_path, patchable=True)
+    first = {" ".join(line.split()[:2]): index for index, line in reversed(list(enumerate(log)))}
+    # chunk 1 starts the book: written at once, its reference to chunk 2 (c2) to patch
+    assert log[first["write 1"]] == "write 1 ['c2']"
+    assert first["write 1"] < first["first 3"]
+    # chunk 2 is renumbered (it starts on page 11, not 5), then written: it refers only to
+    # chunk 1, which is final
+    assert first["number 2"] < first["write 2"] and log[first["write 2"]] == "write 2"
+    # chunk 3 waits for the index's page (c4): written before the index is laid out
+    assert log[first["write 3"]] == "write 3 ['c4']"
+    assert first["write 3"] < first["lay 0"] < first["lay 4"] < first["patch 1"]
+    assert log[first["patch 1"]] == "patch 1 {'c2': 11}"
+    assert log[first["patch 3"]] == "patch 3 {'c4': 32}"
+    assert conductor.facts[1].externals == {"c2": 11} and conductor.facts[3].externals == {"c4": 32}
+    assert "number 1" not in first and "number 3" in first
+    assert [w.id for w in written] == [0, 1, 2, 3, 4] and book.pages == sum(PAGES.values())
+
+
+def test_a_chunk_whose_patch_fails_is_laid_out_again_with_the_real_numbers(
+    tmp_path: Path,
+) -> None:
+    conductor, log, _book, written = _conduct(tmp_path, patchable=True, refused=frozenset({3}))
+    tail = log[log.index("patch 3 {'c4': 32}") :]
+    assert "lay 3" in tail and tail.index("lay 3") < tail.index("write 3")
+    assert conductor.facts[3].externals == {"c4": 32}
+    assert [w.id for w in written] == [0, 1, 2, 3, 4]
+
+
+def test_a_patch_that_would_move_pages_lays_the_book_out_in_one_process(tmp_path: Path) -> None:
+    """Chunk 3 laid out again with its real numbers takes a page more: the chunks after it
+    were written with its old count, so the chunked layout gives up."""
+    with pytest.raises(OneProcess, match="chunk 3"):
+        _conduct(tmp_path, patchable=True, refused=frozenset({3}), pages={3: 10})
 
 
 def test_numbers_count_no_pages_for_a_chunk_not_laid_out_yet() -> None:

@@ -9,7 +9,8 @@ book; the tail's pages are dropped when the chunks are joined.
 The chunk starts on the side and with the page number the parent guessed (`ChunkJob.start`,
 `right`), and its references to other chunks' anchors print the pages the parent guessed for
 them. `LaidChunk.renumber` puts the real ones in (`renumber.py`) without a new layout; a chunk
-whose first page changes side is laid out again (`lay_out`).
+whose first page changes side is laid out again (`lay_out`). A chunk written while some of
+its references still print guesses keeps the pages that show them, to patch (`refpatch.py`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from markupsafe import Markup
 from guidebook.model import Asset
 from guidebook.render.holes import Settled, settle
 from guidebook.render.pagemap import PageStart, page_starts
+from guidebook.render.refpatch import Held, Reference, laid_references
 from guidebook.render.renumber import Kept, recording
 from guidebook.render.session import DiskImages, Session
 
@@ -57,6 +59,7 @@ class Facts:
     anchors: dict[str, int]  # anchor -> index of its page in the chunk
     externals: dict[str, int]  # the folios its references to other chunks print
     settled: Settled
+    patchable: bool = False  # those references can take other numbers once written (refpatch)
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,11 @@ class LaidChunk:
     images: dict[str, Any] | None = None  # the draft's image cache (closed once written)
     pages: int = 0
     anchors: dict[str, int] = field(default_factory=dict)
+    references: list[Reference] = field(default_factory=list)  # to other chunks' anchors
 
     def facts(self) -> Facts:
         self.pages, self.anchors = _extent(self.document, self.job.tail)
+        self.references, patchable = laid_references(self.document, self.kept)
         return Facts(
             self.job.id,
             self.pages,
@@ -111,6 +116,7 @@ class LaidChunk:
             self.anchors,
             dict(self.kept.externals),
             self.settled,
+            patchable,
         )
 
     def renumber(self, start: int | None, right: bool, externals: dict[str, int]) -> Facts | None:
@@ -151,10 +157,18 @@ def lay_out(
     )
 
 
-def write(laid: LaidChunk, path: Path, finisher: Any, options: dict[str, Any]) -> Written:
+def write(
+    laid: LaidChunk,
+    path: Path,
+    finisher: Any,
+    options: dict[str, Any],
+    pending: frozenset[str] = frozenset(),
+) -> tuple[Written, Held | None]:
     """Write the chunk's PDF (the tail's pages too: the join drops them). A link to an anchor
     of another chunk is kept: WeasyPrint drops links to anchors it has not seen, so each is
-    given a stand-in destination, which the join replaces by the real one."""
+    given a stand-in destination, which the join replaces by the real one. The pages that
+    show a reference to a `pending` anchor (whose page is not known yet) are kept, to be
+    patched (`refpatch.py`)."""
     document = laid.document
     linked = {
         target
@@ -167,7 +181,11 @@ def write(laid: LaidChunk, path: Path, finisher: Any, options: dict[str, Any]) -
         for name in sorted(linked - present):
             document.pages[-1].anchors[name] = (0, 0, 0, 0)
     document.write_pdf(path, finisher=finisher, **options)
-    if isinstance(laid.images, DiskImages):
+    held = None
+    if pending:
+        held = Held.keep(document, laid.references, set(pending), path)
+        held.images = laid.images  # the held pages' photos are read when they are written
+    elif isinstance(laid.images, DiskImages):
         laid.images.close()
     kept = document.pages[: laid.pages]
     bookmarks = [
@@ -179,9 +197,10 @@ def write(laid: LaidChunk, path: Path, finisher: Any, options: dict[str, Any]) -
         first = laid.start or 1
         starts, keys = page_starts(kept, set(laid.job.sections), lambda i: str(first + i))
     names = sorted(laid.anchors)
-    return Written(
+    written = Written(
         laid.job.id, path, laid.pages, bookmarks, names, starts, keys, laid.refused, laid.warnings
     )
+    return written, held
 
 
 def _extent(document: Any, tail: str | None) -> tuple[int, dict[str, int]]:

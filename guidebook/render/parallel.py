@@ -4,31 +4,37 @@
 2. **Lay out.** Each worker lays out its chapter chunks (`chunked.lay_out`, with the figure
    pass), each from a guessed first page number and side and guessed pages for the anchors it
    refers to in other chunks, and sends back its page count and where its anchors are.
-3. **Number.** With every chunk's count the real numbers follow: chapter one is page 1, each
-   chunk starts where the one before ended. Each chunk whose guesses were wrong gets the real
-   ones (`LaidChunk.renumber`: WeasyPrint re-makes only the pages whose text changes; a chunk whose
-   first page changes side is laid out again). This repeats until nothing moves: a reference
-   that grows a digit can push a line, and a page, further.
+3. **Number, and write what is final.** With the chunks' counts the real numbers follow:
+   chapter one is page 1, each chunk starts where the one before ended. While the workers
+   go on laying out, the parent walks the chunks in book order: the first whose first page
+   was guessed wrong gets the real one (`LaidChunk.renumber`: WeasyPrint re-makes only the
+   pages whose text changes; a chunk whose first page changes side is laid out again), and
+   each one after it whose first page is right is written and forgotten at once. Its
+   references to chunks further on still print guesses: the worker keeps only the pages
+   that show them (`refpatch.py`; a third of an exercise book's pages).
 4. **The late chunks.** The front matter and the indexes print the page of every chapter
    (renumbering them costs as much as laying them out), so they are laid out only now, once,
-   with the real numbers. The chapter chunks they cannot move are written first, so that
-   the late layouts reuse their memory.
-5. **Write and join.** Each worker writes its chunks and forgets them; the parent joins the
-   files (`join.py`) with the bookmarks, destinations and page labels of one document.
+   with the real numbers.
+5. **Patch, write and join.** Each kept page gets its references' real pages (a reference
+   that cannot take its new number without moving what follows has its chunk laid out
+   again; should that move one of its pages, the book is laid out in one process); the
+   chunks not written yet are written; the parent joins the files (`join.py`) with the
+   bookmarks, destinations and page labels of one document.
+
+A chunk whose references cannot be patched (a layout that prints them otherwise than as
+digits) is kept whole until the numbers settle, as is every chunk after it.
 
 The scheduler talks to its workers through queues, and the workers are started by a
 `concurrent.futures` executor: another executor (a cluster's) could run them elsewhere, as
 long as the queues reach it (`benchmarks/README.md` says what that would take).
 
-A worker keeps every chunk it laid out (millions of boxes) until the numbers settle, and
-Python's cyclic garbage collector walks all of them on each full collection: that was a fifth
-of a worker's time on a 300-chapter book. So a worker turns automatic collection off and, after
-each layout or renumbering, collects once and freezes what is left (`_collected`): a
-collection then walks only what the last step made. The garbage of a step (the figure pass's
-first layout) is collected at once. A written chunk's boxes hold cycles and were frozen with
-the rest: they go with one collection that walks everything (2-3 s on a 900-chapter book),
-made before the worker's next layout (the late chunks), which then reuses their memory. On
-the 900-chapter benchmark that took the largest worker from 1,924 MB to 1,530 MB.
+A worker keeps the chunks it laid out (millions of boxes) until they are written, and
+Python's cyclic garbage collector would walk all of them on each full collection. So a
+worker turns automatic collection off and, after each layout or renumbering, collects once
+and freezes what is left (`_collected`): a collection then walks only what the last step
+made. The garbage of a step (the figure pass's first layout) is collected at once. A written
+chunk's boxes hold cycles and were frozen with the rest: they go with one collection that
+walks everything, made before the worker's next layout, which then reuses their memory.
 
 What a chunk cannot see is said here once. Our layout's running heads take the book's title
 from the title page, so each chunk is given it. `counter(pages)` and `target-text()` in a
@@ -43,7 +49,9 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
+import queue
 import tempfile
+from collections.abc import Iterator
 from concurrent import futures
 from dataclasses import replace
 from multiprocessing.managers import SyncManager
@@ -61,6 +69,7 @@ from guidebook.render.conductor import Conductor, Mail
 from guidebook.render.context import BookView
 from guidebook.render.document import book_assets
 from guidebook.render.join import Part, join
+from guidebook.render.refpatch import Held
 from guidebook.render.session import Session, captured
 from guidebook.render.trim import Geometry
 
@@ -144,11 +153,14 @@ def join_chunks(laid: NumberedBook, written: list[Written], path: Path, when: dt
 
 def _serve(jobs: list[ChunkJob], shared: tuple[Any, ...], inbox: Any, outbox: Any) -> None:
     """A worker's life: lay out its chunks, then do as told (renumber one, lay out one more,
-    write one and forget it) until told to stop. Warnings are sent at once, and kept with the
-    chunk they came from (a chunk taken from the cache says them again)."""
+    write one and forget it but the pages it must patch, patch those) until told to stop;
+    what it is told while it lays out its first chunks is done between two of them.
+    Warnings are sent at once, and kept with the chunk they came from (a chunk taken from
+    the cache says them again)."""
     assets, options, title, finisher, folder = shared
     session = Session(spill=folder / f"images-{os.getpid()}")  # a held chunk's photos wait there
     laid: dict[int, LaidChunk] = {}
+    held: dict[int, Held] = {}  # written chunks' pages with references to patch
     heard: list[tuple[str, Any]] = []
     written: list[int] = []  # chunks written since the last full collection
 
@@ -166,35 +178,66 @@ def _serve(jobs: list[ChunkJob], shared: tuple[Any, ...], inbox: Any, outbox: An
         _collected()
         return laid[job.id].facts()
 
+    def do(command: str, job_id: int, what: Any) -> None:
+        if command == "lay":
+            outbox.put(("facts", lay(what)))
+        elif command == "number":
+            start, right, externals = what
+            facts = laid[job_id].renumber(start, right, externals)
+            if facts is None:  # the other side's text area differs: afresh
+                facts = lay(laid[job_id].job, start, right, externals)
+            else:
+                _collected()  # (`lay` collects its own)
+            outbox.put(("facts", facts))
+        elif command == "write":
+            path, pending = what
+            done, pages = write(laid.pop(job_id), path, finisher, options, pending)
+            if pages is not None:
+                held[job_id] = pages
+            outbox.put(("written", done))
+            written.append(job_id)
+            _collected()
+        elif command == "patch":
+            pages = held.pop(job_id)
+            patched = pages.patch(what)
+            if patched:
+                pages.write(finisher, options)
+            pages.close()
+            outbox.put(("patched", (job_id, patched)))
+
     gc.disable()  # collected after each step instead (the module's docstring)
     try:
         with captured(say, assets):
             for job in jobs:
                 outbox.put(("facts", lay(job)))
+                for command, job_id, what in asked(inbox):  # meanwhile (no reply is awaited)
+                    if command == "stop":
+                        return
+                    do(command, job_id, what)
             while True:
                 command, (job_id, what) = inbox.get()
                 if command == "stop":
                     return
-                if command == "lay":
-                    outbox.put(("facts", lay(what)))
-                elif command == "number":
-                    start, right, externals = what
-                    facts = laid[job_id].renumber(start, right, externals)
-                    if facts is None:  # the other side's text area differs: afresh
-                        facts = lay(laid[job_id].job, start, right, externals)
-                    else:
-                        _collected()  # (`lay` collects its own)
-                    outbox.put(("facts", facts))
-                elif command == "write":
-                    outbox.put(("written", write(laid.pop(job_id), what, finisher, options)))
-                    written.append(job_id)
-                    _collected()
+                do(command, job_id, what)
     except Exception as exc:
         try:
             outbox.put(("error", exc))
         except Exception:
             outbox.put(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
         raise
+    finally:
+        for pages in held.values():
+            pages.close()
+
+
+def asked(inbox: Any) -> Iterator[tuple[str, Any, Any]]:
+    """What the parent has asked and the worker not done yet, without waiting for more."""
+    while True:
+        try:
+            command, (job_id, what) = inbox.get_nowait()
+        except queue.Empty:
+            return
+        yield command, job_id, what
 
 
 def _collected(everything: bool = False) -> None:
