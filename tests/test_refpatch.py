@@ -116,3 +116,15 @@ def test_a_reference_printed_otherwise_than_in_digits_cannot_be_patched() -> Non
     document, kept = _laid(_END, 98, roman)
     found, patchable = laid_references(document, kept)
     assert len(found) == 1 and "xcviii" in found[0].box.text and not patchable
+
+
+def test_every_kept_page_is_written_again_even_when_its_numbers_were_right(
+    tmp_path: Path,
+) -> None:
+    """Which pages come from the patch then depends on the book, not on the order in which
+    the workers reported (the PDF is byte-identical between runs)."""
+    held, path = _written(_END, 98, tmp_path)
+    assert held.patch({"far": 98}) and held.patched == {0}
+    before = path.read_bytes()
+    held.write(None, {})
+    assert path.read_bytes() != before and "Far away (p. 98)" in _text(path)[0]

@@ -159,7 +159,12 @@ class Conductor:
         the first one told a wrong number is renumbered (its page count may change: the walk
         stops there); the others are written, keeping for a patch the pages that show a
         reference to a chunk not final yet. One whose references cannot be patched (or one
-        from the cache) stops the walk while it has such references."""
+        from the cache) stops the walk while it has such references.
+
+        What a chunk prints and keeps must not depend on the order the workers' messages came
+        in (the PDF is byte-identical between runs): a chunk renumbered here keeps the pages
+        it was told for anchors further on, and every chunk written with pages kept has them
+        all written again by `_patch`, whether their numbers changed or not."""
         numbers = chunkplan.numbers(self.plan, self.facts)
         holder = self._holders()
         final: set[int] = set()
@@ -169,8 +174,9 @@ class Conductor:
             if job.id not in self.facts or job.id in self.busy:
                 return
             facts, real = self.facts[job.id], numbers[job.id]
-            if (facts.start, facts.right) != real[:2]:
-                self._renumber(job.id, real)
+            if (facts.start, facts.right) != real[:2]:  # what it refers to further on: as told
+                final_pages = {k: v for k, v in real[2].items() if holder.get(k) in final}
+                self._renumber(job.id, (*real[:2], {**facts.externals, **final_pages}))
                 return
             pending = frozenset(
                 name
@@ -226,7 +232,7 @@ class Conductor:
         take them is laid out again with them; if that moved one of its pages, the book is
         laid out in one process instead (the chunks after it were written with its pages)."""
         numbers = chunkplan.numbers(self.plan, self.facts)
-        todo = [i for i in sorted(self.patching) if numbers[i][2] != self.facts[i].externals]
+        todo = sorted(self.patching)  # all of them, numbers changed or not: see `_advance`
         for job_id in todo:
             self._send(job_id, "patch", numbers[job_id][2])
         again = []

@@ -112,7 +112,9 @@ class Held:
 
     def patch(self, real: dict[str, int]) -> bool:
         """Print the real pages; False when a reference could not take its new number
-        without changing the layout (nothing is changed then)."""
+        without changing the layout (nothing is changed then). Every kept page is written
+        again, changed or not: which pages a chunk's file takes from its patch then depends
+        on the book alone."""
         changes = []
         for ref in self.references:
             page = real.get(ref.anchor, ref.told)
@@ -128,7 +130,7 @@ class Held:
             ref.box.text, ref.box.pango_layout = layout.text, layout
             ref.box.width += delta
             ref.told = page
-            self.patched.add(ref.page)
+        self.patched = set(self.pages)
         return True
 
     def write(self, finisher: Any, options: dict[str, Any]) -> None:
