@@ -24,6 +24,7 @@ from typing import Any
 from markupsafe import Markup
 
 from guidebook.model import Asset
+from guidebook.render.externals import keep_links
 from guidebook.render.holes import Settled, settle
 from guidebook.render.pagemap import PageStart, page_starts
 from guidebook.render.refpatch import Held, Reference, laid_references
@@ -164,22 +165,12 @@ def write(
     options: dict[str, Any],
     pending: frozenset[str] = frozenset(),
 ) -> tuple[Written, Held | None]:
-    """Write the chunk's PDF (the tail's pages too: the join drops them). A link to an anchor
-    of another chunk is kept: WeasyPrint drops links to anchors it has not seen, so each is
-    given a stand-in destination, which the join replaces by the real one. The pages that
+    """Write the chunk's PDF (the tail's pages too: the join drops them), its links to other
+    chunks kept (`externals.keep_links`). The pages that
     show a reference to a `pending` anchor (whose page is not known yet) are kept, to be
     patched (`refpatch.py`)."""
     document = laid.document
-    linked = {
-        target
-        for page in document.pages
-        for kind, target, *_rest in page.links
-        if kind == "internal"
-    }
-    present = {name for page in document.pages for name in page.anchors}
-    if document.pages:
-        for name in sorted(linked - present):
-            document.pages[-1].anchors[name] = (0, 0, 0, 0)
+    keep_links(document.pages)
     document.write_pdf(path, finisher=finisher, **options)
     held = None
     if pending:

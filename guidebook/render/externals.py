@@ -56,3 +56,14 @@ def final_references(collector: Any, externals: Mapping[str, int]) -> None:
             kind in ("counter()", "counters()") for kind, _value in content
         ):
             lookup.missing_counters = []
+
+
+def keep_links(pages: list[Any]) -> None:
+    """Keep the links of `pages` to anchors they do not hold (in another chunk, or on a page
+    not written with them): WeasyPrint drops a link to an anchor it has not seen, so each is
+    given a stand-in destination on the last page, which the join replaces by the real one."""
+    linked = {target for page in pages for kind, target, *_rest in page.links if kind == "internal"}
+    present = {name for page in pages for name in page.anchors}
+    if pages:
+        for name in sorted(linked - present):
+            pages[-1].anchors[name] = (0, 0, 0, 0)

@@ -199,10 +199,12 @@ def _serve(jobs: list[ChunkJob], shared: tuple[Any, ...], inbox: Any, outbox: An
             _collected()
         elif command == "patch":
             pages = held.pop(job_id)
-            patched = pages.patch(what)
-            if patched:
-                pages.write(finisher, options)
-            pages.close()
+            try:
+                patched = pages.patch(what)
+                if patched:
+                    pages.write(finisher, options)
+            finally:  # its photos' files too, should the patch fail
+                pages.close()
             outbox.put(("patched", (job_id, patched)))
 
     gc.disable()  # collected after each step instead (the module's docstring)

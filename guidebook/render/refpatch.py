@@ -30,7 +30,7 @@ from weasyprint.document import Document, Page
 from weasyprint.formatting_structure import boxes as wp_boxes
 from weasyprint.text.line_break import create_layout, split_first_line
 
-from guidebook.render.externals import reference_of
+from guidebook.render.externals import keep_links, reference_of
 
 EPSILON = 1e-3  # CSS px: a width difference smaller than this is none
 
@@ -138,10 +138,7 @@ class Held:
         if self.patched:
             order = sorted(self.patched)
             pages = [Page(self.pages[index]) for index in order]
-            linked = {t for p in pages for kind, t, *_rest in p.links if kind == "internal"}
-            present = {name for page in pages for name in page.anchors}
-            for name in sorted(linked - present):  # as `chunked.write` does
-                pages[-1].anchors[name] = (0, 0, 0, 0)
+            keep_links(pages)
             self.document.pages = pages
             patch_file = self.path.with_suffix(".patch.pdf")
             self.document.write_pdf(patch_file, finisher=finisher, **options)
