@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +169,45 @@ def test_a_300_chapter_book_in_chunks_has_the_pages_of_one_layout(tmp_path: Path
     root = tmp_path / "book"
     generate(root / "content", exercises=300, photos_per_chapter=0, seed=3)
     assert_same(*_both(root, 4, "--content", "content"))
+
+
+@pytest.mark.slow
+def test_chunks_written_early_take_their_real_pages_by_patches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end: chunks written before the pages they refer to were known have them
+    patched in (the workers, forked from this process, log each patch), and the book has the
+    pages of one layout; the EPUB's page markers, read off the patched pages, are where the
+    one-process layout puts them."""
+    from guidebook.render import refpatch
+
+    log = tmp_path / "patches.log"
+    patch = refpatch.Held.patch
+
+    def logged(held: refpatch.Held, real: dict[str, int]) -> bool:
+        moved = sum(real.get(ref.anchor, ref.told) != ref.told for ref in held.references)
+        done = patch(held, real)
+        with log.open("a", encoding="utf-8") as file:
+            file.write(f"{done} {moved}\n")
+        return done
+
+    monkeypatch.setattr(refpatch.Held, "patch", logged)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the EPUBs' modification date
+    root = tmp_path / "book"
+    generate(root / "content", exercises=120, photos_per_chapter=0, seed=5)
+    one, many = _both(root, 2, "--content", "content", "--no-cache", "--targets", "pdf,epub")
+    assert_same(one, many)
+    patches = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    assert sum(1 for done, moved in patches if done == "True" and int(moved)) >= 3
+    epubs = [next(pdf.parent.glob("*.epub")) for pdf in (one, many)]
+    texts = [_xhtml(epub) for epub in epubs]
+    assert texts[0] == texts[1] and sum(t.count('epub:type="pagebreak"') for t in texts[0]) > 100
+
+
+def _xhtml(epub: Path) -> list[str]:
+    with zipfile.ZipFile(epub) as book:
+        names = sorted(n for n in book.namelist() if n.endswith((".xhtml", ".opf")))
+        return [book.read(name).decode("utf-8") for name in names]
 
 
 def _processes_in(folder: Path) -> list[int]:

@@ -7,9 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+from conftest import slow_except
 from pypdf import PdfReader
 
-from guidebook.render.refpatch import Held, laid_references
+from guidebook.render.pagemap import PageTexts
+from guidebook.render.refpatch import Held, _walk, laid_references
 from guidebook.render.renumber import Kept, recording
 from guidebook.render.session import Session
 
@@ -128,3 +131,107 @@ def test_every_kept_page_is_written_again_even_when_its_numbers_were_right(
     before = path.read_bytes()
     held.write(None, {})
     assert path.read_bytes() != before and "Far away (p. 98)" in _text(path)[0]
+
+
+# --- a patch makes the page a whole layout makes, or says no ------------------------------------
+
+
+def _shape(box: Any) -> list[tuple[Any, ...]]:
+    """Every box of a page, where it is and what it shows, to 1/100 px."""
+    shapes = []
+    for child, _path in _walk(box, ()):
+        where = tuple(
+            round(getattr(child, name), 2) for name in ("position_x", "position_y", "width")
+        )
+        shapes.append((type(child).__name__, *where, getattr(child, "text", None)))
+    return shapes
+
+
+def _patched_as_whole(body: str, told: int, real: int) -> bool | None:
+    """Patch a layout told `told` with `real`: None when the patch says no; otherwise whether
+    its first page is, box by box, the page a layout told `real` makes."""
+    document, kept = _laid(body, told)
+    found, patchable = laid_references(document, kept)
+    assert patchable and found
+    held = Held.keep(document, found, {"far"}, Path("unused.pdf"))
+    if not held.patch({"far": real}):
+        return None
+    whole, _kept = _laid(body, real)
+    return _shape(held.pages[0]) == _shape(whole.pages[0]._page_box)
+
+
+@pytest.mark.parametrize(
+    ("body", "told", "real"),
+    [
+        (_END, 98, 42),  # narrower, on its paragraph's last line
+        (_END, 98, 1234),  # wider, at the end of a flush-left line
+        (_END, 1234, 5),
+        (_MIDDLE, 98, 12),  # as wide, in the middle of a line
+        (_JUSTIFIED, 98, 11),  # as wide, in a justified line
+    ],
+)
+def test_a_patched_page_is_the_page_a_whole_layout_makes(body: str, told: int, real: int) -> None:
+    assert _patched_as_whole(body, told, real) is True
+
+
+_SIZED = {
+    "a table cell": '<table style="width: 100%"><tr><td>LINK</td><td>A cell</td></tr></table>',
+    "an inline block": '<p>Before <span style="display: inline-block">LINK</span> after</p>',
+    "a float": '<div style="float: left">LINK</div><p>Words beside the float.</p>',
+    "a flex item": '<div style="display: flex"><div>LINK</div><div>The other item</div></div>',
+    "an absolutely placed box": '<div style="position: absolute; top: 2cm">LINK</div>',
+}
+
+
+@pytest.mark.parametrize(
+    ("real", "where"),
+    slow_except([(real, where) for real in (1234, 5) for where in sorted(_SIZED)], 1234),
+)
+def test_a_box_sized_by_its_content_takes_only_a_number_as_wide(real: int, where: str) -> None:
+    """Its width (a table's columns, a float's, a flex item's) follows the number's: only a
+    new layout knows by how much."""
+    body = _SIZED[where].replace("LINK", 'Related: <a class="xref" href="#far">Far away</a>')
+    assert _patched_as_whole(body, 98, real) is None
+    assert _patched_as_whole(body, 98, 12) is True
+
+
+_SENTENCE = "Brace the trunk and keep the bar close to the shins while the hips rise"
+
+
+@pytest.mark.slow
+def test_a_narrower_number_is_patched_only_in_a_paragraph_of_one_line() -> None:
+    """With a narrower number, a whole layout may pull the next line's first word up onto
+    the reference's line, or the reference up onto the line before: the patch says no unless
+    the paragraph is one line. Swept over where the lines break, with and without words after
+    the reference; every patch that is made gives the page a whole layout makes."""
+    outcomes: dict[tuple[bool, bool], int] = {}
+    every = _SENTENCE.split()
+    for count in range(len(every) + 1):
+        for trailing in (False, True):
+            words = " ".join(every[:count])
+            after = " then lower it under control" if trailing else ""
+            body = f'<p style="width: 220px">{words} <a class="xref" href="#far">Far</a>{after}</p>'
+            for told, real in ((100, 99), (98, 7), (98, 1234)):
+                result = _patched_as_whole(body, told, real)
+                assert result is not False, (count, trailing, told, real)
+                key = (real < told, result is None)
+                outcomes[key] = outcomes.get(key, 0) + 1
+    # narrower numbers were both patched (paragraph ends) and refused (words follow), and so
+    # were wider ones (room left on the line, or not)
+    assert all(
+        outcomes.get((narrower, refused)) for narrower in (True, False) for refused in (True, False)
+    )
+
+
+def test_the_epub_page_map_of_a_patched_page_reads_its_real_numbers() -> None:
+    """The EPUB's page markers are found by the printed text (`pagemap.py`): a patched
+    page's text is read again, with the real number in it."""
+    document, kept = _laid('<section id="ch">' + _END + "</section>", 98)
+    found, _patchable = laid_references(document, kept)
+    held = Held.keep(document, found, {"far"}, Path("unused.pdf"))
+    boxes = [page._page_box for page in document.pages]
+    held.texts = PageTexts.of(boxes, {"ch"}, lambda index: str(index + 1))
+    assert held.starts() is not None and "farawayp98" in held.starts()[1]["ch"]
+    assert held.patch({"far": 1234})
+    starts, keys = held.starts() or ([], {})
+    assert keys["ch"].endswith("farawayp1234") and starts[0].chapter == "ch"

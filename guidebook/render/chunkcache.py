@@ -32,7 +32,7 @@ from guidebook import __version__
 from guidebook.model import Asset
 from guidebook.render.chunked import ChunkJob, Facts, Written
 
-FORMAT = 1
+FORMAT = 2  # 2: a chunk's file holds no tail pages, and no guessed numbers
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 _SOURCE = re.compile(r'\s(?:src|href)="([^"#:]+)"')

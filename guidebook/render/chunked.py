@@ -26,7 +26,7 @@ from markupsafe import Markup
 from guidebook.model import Asset
 from guidebook.render.externals import keep_links
 from guidebook.render.holes import Settled, settle
-from guidebook.render.pagemap import PageStart, page_starts
+from guidebook.render.pagemap import PageStart, PageTexts
 from guidebook.render.refpatch import Held, Reference, laid_references
 from guidebook.render.renumber import Kept, recording
 from guidebook.render.session import DiskImages, Session
@@ -67,7 +67,7 @@ class Facts:
 class Written:
     id: int
     path: Path
-    pages: int  # the chunk's pages: the first of the file (the tail's follow)
+    pages: int  # the chunk's pages: its file's (the tail's are not written)
     bookmarks: list[tuple[int, str, str]]  # (level, label, state), in order
     names: list[str]  # the anchors whose destinations the chunk's file holds for the book
     page_starts: list[PageStart]  # main-matter chunks: where each page begins (the EPUB's)
@@ -165,28 +165,35 @@ def write(
     options: dict[str, Any],
     pending: frozenset[str] = frozenset(),
 ) -> tuple[Written, Held | None]:
-    """Write the chunk's PDF (the tail's pages too: the join drops them), its links to other
-    chunks kept (`externals.keep_links`). The pages that
-    show a reference to a `pending` anchor (whose page is not known yet) are kept, to be
-    patched (`refpatch.py`)."""
+    """Write the chunk's PDF, its links to other chunks kept (`externals.keep_links`); the
+    tail's pages are left out (they are the next chunk's). The pages that show a reference to
+    a `pending` anchor are kept, to be patched (`refpatch.py`), and left blank until then."""
     document = laid.document
+    document.pages = document.pages[: laid.pages]
     keep_links(document.pages)
-    document.write_pdf(path, finisher=finisher, **options)
+    texts = None
+    if laid.job.main:
+        first = laid.start or 1
+        boxes = [page._page_box for page in document.pages]
+        texts = PageTexts.of(boxes, set(laid.job.sections), lambda i: str(first + i))
     held = None
     if pending:
         held = Held.keep(document, laid.references, set(pending), path)
-        held.images = laid.images  # the held pages' photos are read when they are written
-    elif isinstance(laid.images, DiskImages):
+        held.texts = texts
+        if held.pages:  # their photos are read when they are written
+            held.images = laid.images
+        for index in held.pages:
+            page = document.pages[index]
+            page._page_box = page._page_box.copy_with_children([])
+    document.write_pdf(path, finisher=finisher, **options)
+    if (held is None or held.images is None) and isinstance(laid.images, DiskImages):
         laid.images.close()
-    kept = document.pages[: laid.pages]
     bookmarks = [
-        (level, label, state) for page in kept for level, label, _target, state in page.bookmarks
+        (level, label, state)
+        for page in document.pages
+        for level, label, _target, state in page.bookmarks
     ]
-    starts: list[PageStart] = []
-    keys: dict[str, str] = {}
-    if laid.job.main:
-        first = laid.start or 1
-        starts, keys = page_starts(kept, set(laid.job.sections), lambda i: str(first + i))
+    starts, keys = texts.starts() if texts is not None else ([], {})
     names = sorted(laid.anchors)
     written = Written(
         laid.job.id, path, laid.pages, bookmarks, names, starts, keys, laid.refused, laid.warnings

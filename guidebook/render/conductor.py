@@ -7,65 +7,23 @@ the workers (`tests/test_chunk_numbers.py`).
 
 from __future__ import annotations
 
-import queue
 import time
-from concurrent import futures
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from guidebook import progressbar
-from guidebook.diagnostics import Reporter
 from guidebook.render import chunkplan
 from guidebook.render.chunkcache import Entry
 from guidebook.render.chunked import ChunkJob, Facts, Written
 from guidebook.render.chunkplan import NumberedBook, Plan
+from guidebook.render.mail import Mail
 
 MAX_ROUNDS = 6  # numbering rounds before we give up and lay the book out in one process
-WAIT = 1.0  # seconds between looks at the workers while waiting for a message
 
 
 class OneProcess(Exception):
     """The chunks did not settle: lay the book out in one process instead."""
-
-
-class Mail:
-    """The workers' messages; a warning is reported once (a chunk's tail is laid out twice).
-    Facts and written chunks may come in any order: each waits for the step that asks."""
-
-    def __init__(self, outbox: Any, running: list[futures.Future[None]], reporter: Reporter):
-        self.outbox, self.running, self.reporter = outbox, running, reporter
-        self.said: set[tuple[str, str]] = set()
-        self.early: dict[str, list[Any]] = {"facts": [], "written": [], "patched": []}
-
-    def say(self, text: str, path: Any) -> None:
-        if (text, str(path)) not in self.said:
-            self.said.add((text, str(path)))
-            self.reporter.warning(text, path)
-
-    def next(self, kind: str) -> Any:
-        if self.early[kind]:
-            return self.early[kind].pop(0)
-        while True:
-            try:
-                message = self.outbox.get(timeout=WAIT)
-            except queue.Empty:
-                for future in self.running:
-                    if future.done():
-                        future.result()  # raises what the worker raised
-                if all(future.done() for future in self.running) and self.outbox.empty():
-                    raise RuntimeError("the layout workers stopped before they were done") from None
-                continue
-            if message[0] == "warning":
-                self.say(message[1], message[2])
-                continue
-            if message[0] == "error":
-                raise message[1]
-            if message[0] == kind:
-                return message[1]
-            if message[0] not in self.early:
-                raise RuntimeError(f"a layout worker said {message[0]!r} when {kind!r} was due")
-            self.early[message[0]].append(message[1])
 
 
 Numbers = tuple[int | None, bool, dict[str, int]]  # a chunk's first folio, side, references
@@ -95,6 +53,7 @@ class Conductor:
         self.patching: set[int] = set()  # ... with references still to patch
         self.busy: set[int] = set()  # chunks told new numbers whose facts are due
         self.writing = 0  # how many "written" messages are due
+        self.mapped: dict[int, Any] = {}  # patched chunks' page starts, with the real numbers
 
     def run(self, cached: dict[int, Entry], folder: Path) -> tuple[NumberedBook, list[Written]]:
         plan = self.plan
@@ -121,15 +80,23 @@ class Conductor:
         self._patch()
         self.times["numbered"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        written: dict[int, Written] = {}
-        for job in plan.jobs:
-            if job.id not in self.idle and job.id not in self.sent:
-                self._write(job.id, folder)
+        for _round in range(MAX_ROUNDS):  # the chunks not written yet: their kept pages too
+            rest = [j.id for j in plan.jobs if j.id not in self.idle and j.id not in self.sent]
+            if not rest:
+                break
+            for job_id in rest:
+                self._write(job_id, folder)
+            self._patch()
+        else:
+            raise OneProcess(f"chunks were still laid out again after {MAX_ROUNDS} rounds")
         for inbox in self.inboxes:
             inbox.put(("stop", (None, None)))
+        written: dict[int, Written] = {}
         for _ in range(self.writing):
             got: Written = self.mail.next("written")
             written[got.id] = got  # a chunk laid out again after its patch failed: the last
+        for job_id, (starts, keys) in self.mapped.items():
+            written[job_id] = replace(written[job_id], page_starts=starts, keys=keys)
         written |= {job_id: entry.written for job_id, entry in self.idle.items()}
         self.times["written"] = time.perf_counter() - clock
         every = [written[job.id] for job in plan.jobs]
@@ -156,38 +123,47 @@ class Conductor:
 
     def _advance(self, folder: Path) -> None:
         """Walk the chapter chunks in book order while each one's first page number is final:
-        the first one told a wrong number is renumbered (its page count may change: the walk
-        stops there); the others are written, keeping for a patch the pages that show a
-        reference to a chunk not final yet. One whose references cannot be patched (or one
-        from the cache) stops the walk while it has such references.
+        the first one told a wrong number, or a wrong page for an anchor before it, is
+        renumbered (its page count may change: the walk stops there); the others are written,
+        keeping for a patch the pages that show a reference to an anchor further on
+        (`_write`). One whose references cannot be patched (or one from the cache) stops the
+        walk while it has such references.
 
-        What a chunk prints and keeps must not depend on the order the workers' messages came
-        in (the PDF is byte-identical between runs): a chunk renumbered here keeps the pages
-        it was told for anchors further on, and every chunk written with pages kept has them
-        all written again by `_patch`, whether their numbers changed or not."""
+        What a chunk prints must not depend on the order the workers' messages came in, nor
+        on the guesses it was laid out with (the PDF is byte-identical between runs, with a
+        layout cache or without): a chunk renumbered here keeps the pages it was told for
+        anchors further on, and every chunk's file leaves the pages with such references to
+        its patch, written early or not (`refpatch.py`)."""
         numbers = chunkplan.numbers(self.plan, self.facts)
         holder = self._holders()
-        final: set[int] = set()
         for job in self.plan.jobs:
             if not job.main or job.late:
                 continue
             if job.id not in self.facts or job.id in self.busy:
                 return
             facts, real = self.facts[job.id], numbers[job.id]
-            if (facts.start, facts.right) != real[:2]:  # what it refers to further on: as told
-                final_pages = {k: v for k, v in real[2].items() if holder.get(k) in final}
-                self._renumber(job.id, (*real[:2], {**facts.externals, **final_pages}))
+            forward = self._forward(job.id, holder)
+            before = {name: page for name, page in real[2].items() if name not in forward}
+            if (facts.start, facts.right) != real[:2] or any(
+                facts.externals.get(name) != page for name, page in before.items()
+            ):
+                self._renumber(job.id, (*real[:2], {**facts.externals, **before}))
                 return
-            pending = frozenset(
-                name
-                for name, page in facts.externals.items()
-                if holder.get(name) not in final or real[2].get(name) != page
-            )
-            if pending and (job.id in self.idle or not facts.patchable):
+            if forward and (job.id in self.idle or not facts.patchable):
                 return
-            final.add(job.id)
             if job.id not in self.sent and job.id not in self.idle:
-                self._write(job.id, folder, pending)
+                self._write(job.id, folder)
+
+    def _forward(self, job_id: int, holder: dict[str, int]) -> frozenset[str]:
+        """The anchors the chunk refers to that are not in a chapter chunk before it (those
+        are in chunks further on, or in the contents or the indexes)."""
+        jobs = self.plan.jobs
+
+        def earlier(name: str) -> bool:
+            at = holder.get(name)
+            return at is not None and at < job_id and jobs[at].main and not jobs[at].late
+
+        return frozenset(name for name in jobs[job_id].externals if not earlier(name))
 
     def _settle(self) -> None:
         """Send the real numbers to every chunk laid out (or from the cache) whose numbers
@@ -237,9 +213,11 @@ class Conductor:
             self._send(job_id, "patch", numbers[job_id][2])
         again = []
         for _ in todo:
-            job_id, patched = self.mail.next("patched")
+            job_id, patched, starts = self.mail.next("patched")
             if patched:
                 self.facts[job_id] = replace(self.facts[job_id], externals=numbers[job_id][2])
+                if starts is not None:
+                    self.mapped[job_id] = starts
             else:
                 again.append(job_id)
                 self.sent.discard(job_id)
@@ -280,8 +258,14 @@ class Conductor:
         start, right, externals = numbers
         return replace(self.plan.jobs[job_id], start=start, right=right, externals=externals)
 
-    def _write(self, job_id: int, folder: Path, pending: frozenset[str] = frozenset()) -> None:
-        """Have the chunk written; the pages that show a `pending` reference are patched later."""
+    def _write(self, job_id: int, folder: Path) -> None:
+        """Have the chunk written. A chapter chunk whose references can be patched leaves the
+        pages that refer to anchors further on to its patch (`_patch`), whether their pages
+        are known yet or not: its file is then made the same way however it was numbered."""
+        job, facts = self.plan.jobs[job_id], self.facts[job_id]
+        pending: frozenset[str] = frozenset()
+        if job.main and not job.late and facts.patchable:
+            pending = self._forward(job_id, self._holders())
         self.sent.add(job_id)
         if pending:
             self.patching.add(job_id)

@@ -32,14 +32,8 @@ from guidebook.render.emoji import EmojiImages
 from guidebook.render.epub_fonts import MEDIA_TYPE as FONT_MEDIA_TYPE
 from guidebook.render.epub_fonts import marks_fonts
 from guidebook.render.epubzip import write_zip
-from guidebook.render.pagemap import (
-    Marker,
-    PageMap,
-    mark_pages,
-    page_list_metadata,
-    page_list_nav,
-    page_list_summary,
-)
+from guidebook.render.pagelist import page_list_metadata, page_list_nav, page_list_summary
+from guidebook.render.pagemap import Marker, PageMap, mark_pages
 from guidebook.render.resources import builtin_assets, template_env
 
 ACCESSIBILITY = (

@@ -8,7 +8,7 @@ import zipfile
 from html import escape
 from pathlib import Path
 
-from guidebook.render.pagemap import NAV, with_page_list
+from guidebook.render.pagelist import NAV, with_page_list
 
 OPF = "EPUB/content.opf"  # where EbookLib writes the package document
 STORED = (".jpg", ".jpeg", ".png", ".gif")  # compressed formats, carried without deflating

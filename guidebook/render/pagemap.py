@@ -1,4 +1,5 @@
-"""The print edition's pages, found again in the EPUB: page-break markers and a page-list.
+"""The print edition's pages, found again in the EPUB: page-break markers (the page-list that
+lists them: `pagelist.py`).
 
 A reader with the ebook in a class that uses the printed book needs "page 47" to mean the same
 place in both. The PDF target knows, from WeasyPrint's layout, which words each page begins
@@ -77,27 +78,56 @@ def page_starts(
     """Where each of WeasyPrint's `pages` begins (`label(i)`: the folio of the i-th), and the
     key of each chapter in `anchors` whose text is on them. A chunk of the book laid out on its
     own (`render/chunked.py`) gives its own; `joined_map` puts them together."""
-    from weasyprint.formatting_structure import boxes  # here: an EPUB build never loads it
+    return PageTexts.of([page._page_box for page in pages], anchors, label).starts()
 
-    kinds = (boxes.MarginBox, boxes.TextBox)
-    parts: dict[str, list[str]] = {anchor: [] for anchor in anchors}
-    lengths = dict.fromkeys(anchors, 0)
-    starts = []
-    for index, page in enumerate(pages):
-        first: tuple[str, int] | None = None
-        for anchor, text in _texts(page._page_box, None, anchors, kinds):
+
+@dataclass
+class PageTexts:
+    """The chapters' text on each page, in key pieces: what `page_starts` reads, kept by a
+    chunk whose pages are patched later (`render/refpatch.py`), to read those pages again."""
+
+    pieces: list[list[tuple[str, str]]]  # per page: (chapter anchor, piece of its key)
+    anchors: set[str]
+    label: Callable[[int], str]
+
+    @classmethod
+    def of(cls, boxes: list[Any], anchors: set[str], label: Callable[[int], str]) -> PageTexts:
+        texts = cls([], anchors, label)
+        texts.pieces = [texts._pieces(box) for box in boxes]
+        return texts
+
+    def read(self, boxes: dict[int, Any]) -> None:
+        """Read again the pages whose boxes changed (page index -> page box)."""
+        for index, box in boxes.items():
+            self.pieces[index] = self._pieces(box)
+
+    def starts(self) -> tuple[list[PageStart], dict[str, str]]:
+        parts: dict[str, list[str]] = {anchor: [] for anchor in self.anchors}
+        lengths = dict.fromkeys(self.anchors, 0)
+        starts = []
+        for index, pieces in enumerate(self.pieces):
+            label = self.label(index)
+            if pieces:
+                anchor = pieces[0][0]
+                starts.append(PageStart(label, anchor, lengths[anchor]))
+            else:
+                starts.append(PageStart(label, None, 0))
+            for anchor, piece in pieces:
+                parts[anchor].append(piece)
+                lengths[anchor] += len(piece)
+        keys = {anchor: "".join(pieces) for anchor, pieces in parts.items() if pieces}
+        return starts, keys
+
+    def _pieces(self, page_box: Any) -> list[tuple[str, str]]:
+        from weasyprint.formatting_structure import boxes  # here: an EPUB build never loads it
+
+        kinds = (boxes.MarginBox, boxes.TextBox)
+        found = []
+        for anchor, text in _texts(page_box, None, self.anchors, kinds):
             piece = key(text)
-            if anchor is None or not piece:
-                continue
-            if first is None:
-                first = (anchor, lengths[anchor])
-            parts[anchor].append(piece)
-            lengths[anchor] += len(piece)
-        starts.append(
-            PageStart(label(index), *first) if first else PageStart(label(index), None, 0)
-        )
-    keys = {anchor: "".join(pieces) for anchor, pieces in parts.items() if pieces}
-    return starts, keys
+            if anchor is not None and piece:
+                found.append((anchor, piece))
+        return found
 
 
 def joined_map(pages: list[list[PageStart]], keys: list[dict[str, str]], source: str) -> PageMap:
@@ -258,42 +288,3 @@ def _insert(element: etree._Element, attr: str, index: int, span: etree._Element
         element.tail = before
         parent = element.getparent()
         parent.insert(parent.index(element) + 1, span)
-
-
-# --- the navigation ----------------------------------------------------------------------------
-
-
-def page_list_nav(markers: list[Marker], title: str = "Pages") -> str:
-    """The navigation document's page-list (`<nav epub:type="page-list">`), hidden from the
-    table of contents but offered by reading systems as "go to page"."""
-    items = "".join(f'<li><a href="{m.file}#{m.id}">{m.label}</a></li>' for m in markers)
-    return (
-        f'<nav epub:type="page-list" role="doc-pagelist" id="page-list" hidden="hidden">'
-        f"<h2>{title}</h2><ol>{items}</ol></nav>"
-    )
-
-
-def page_list_metadata(pages: PageMap) -> list[tuple[str, str]]:
-    """The package metadata a page-list brings: the feature, and the edition it is of."""
-    return [
-        ("schema:accessibilityFeature", "printPageNumbers"),
-        ("pageBreakSource", pages.source),
-    ]
-
-
-def page_list_summary(pages: PageMap) -> str:
-    return (
-        f"The page numbers of {pages.source} are marked in the text and listed in the "
-        "navigation (page-list)."
-    )
-
-
-NAV = "EPUB/nav.xhtml"  # where EbookLib writes the navigation document
-
-
-def with_page_list(nav: bytes, page_list: str) -> bytes:
-    """The navigation document with `page_list` (`page_list_nav`) at the end of its body."""
-    head, closing, tail = nav.rpartition(b"</body>")
-    if not closing:
-        raise AssertionError("EbookLib's navigation document has no </body>")
-    return head + page_list.encode("utf-8") + closing + tail

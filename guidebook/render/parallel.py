@@ -11,15 +11,18 @@
    pages whose text changes; a chunk whose first page changes side is laid out again), and
    each one after it whose first page is right is written and forgotten at once. Its
    references to chunks further on still print guesses: the worker keeps only the pages
-   that show them (`refpatch.py`; a third of an exercise book's pages).
+   that show them (`refpatch.py`; a third of an exercise book's pages), left blank in the
+   file until the patch draws them.
 4. **The late chunks.** The front matter and the indexes print the page of every chapter
    (renumbering them costs as much as laying them out), so they are laid out only now, once,
    with the real numbers.
 5. **Patch, write and join.** Each kept page gets its references' real pages (a reference
    that cannot take its new number without moving what follows has its chunk laid out
    again; should that move one of its pages, the book is laid out in one process); the
-   chunks not written yet are written; the parent joins the files (`join.py`) with the
-   bookmarks, destinations and page labels of one document.
+   chunks not written yet are written the same way, their pages with references further on
+   drawn by a patch, so that a chunk's file does not depend on when it was written; the
+   parent joins the files (`join.py`) with the bookmarks, destinations and page labels of
+   one document.
 
 A chunk whose references cannot be patched (a layout that prints them otherwise than as
 digits) is kept whole until the numbers settle, as is every chunk after it.
@@ -65,10 +68,11 @@ from guidebook.render import chunkplan
 from guidebook.render.chunkcache import ChunkCache, chunk_key
 from guidebook.render.chunked import ChunkJob, Facts, LaidChunk, Written, lay_out, write
 from guidebook.render.chunkplan import NumberedBook
-from guidebook.render.conductor import Conductor, Mail
+from guidebook.render.conductor import Conductor
 from guidebook.render.context import BookView
 from guidebook.render.document import book_assets
 from guidebook.render.join import Part, join
+from guidebook.render.mail import Mail
 from guidebook.render.refpatch import Held
 from guidebook.render.session import Session, captured
 from guidebook.render.trim import Geometry
@@ -203,9 +207,10 @@ def _serve(jobs: list[ChunkJob], shared: tuple[Any, ...], inbox: Any, outbox: An
                 patched = pages.patch(what)
                 if patched:
                     pages.write(finisher, options)
+                starts = pages.starts() if patched else None
             finally:  # its photos' files too, should the patch fail
                 pages.close()
-            outbox.put(("patched", (job_id, patched)))
+            outbox.put(("patched", (job_id, patched, starts)))
 
     gc.disable()  # collected after each step instead (the module's docstring)
     try:

@@ -13,13 +13,23 @@ A reference is patched only where the result is the page a whole layout would ma
 - its text shows the guessed number once, in one text box (`laid_references` says so when the
   chunk is laid out: `Facts.patchable`; otherwise the chunk is kept whole and renumbered);
 - if the new number is wider or narrower, the box ends its line, the line is set flush
-  left and not justified, no float stands beside it, and the line still fits.
+  left and not justified, no float stands beside it, and the line still fits; nothing
+  between the line and the page takes its width from its content (a table, an inline
+  block, a flex or grid item, a float, an absolutely placed box, a page-margin box);
+- if it is narrower, the line is also its paragraph's only line: a whole layout could
+  otherwise pull the next line's first word up, or the reference itself onto the line
+  before.
 
 Otherwise `patch` says no, and the chunk is laid out again with the real numbers.
+
+The guessed numbers never reach the chunk's file: `chunked.write` leaves the kept pages
+blank, and the patch draws them. What the file holds then depends on the real numbers alone,
+whenever and however often the chunk was numbered (`conductor.py`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +41,7 @@ from weasyprint.formatting_structure import boxes as wp_boxes
 from weasyprint.text.line_break import create_layout, split_first_line
 
 from guidebook.render.externals import keep_links, reference_of
+from guidebook.render.pagemap import PageStart, PageTexts
 
 EPSILON = 1e-3  # CSS px: a width difference smaller than this is none
 
@@ -44,6 +55,7 @@ class Reference:
     told: int  # the page it prints
     box: Any  # its text box
     path: tuple[Any, ...]  # the boxes from the page box down to the text box's parent
+    alone: bool  # its line is its paragraph's only line
 
 
 def laid_references(document: Any, kept: Any) -> tuple[list[Reference], bool]:
@@ -57,21 +69,38 @@ def laid_references(document: Any, kept: Any) -> tuple[list[Reference], bool]:
         if token == "content" and anchor is not None and anchor in externals:
             wanted[(id(box.element), box.element_tag)] = anchor
     found: list[Reference] = []
+    fragments: dict[tuple[int, str, int], list[Any]] = {}  # an element's block boxes, on all pages
     for index, page in enumerate(document.pages):
         for box, path in _walk(page._page_box, ()):
-            if isinstance(box, wp_boxes.TextBox):
-                key = (id(box.element), box.element_tag)
-                if key in wanted:
-                    anchor = wanted[key]
-                    found.append(Reference(index, anchor, externals[anchor], box, path))
-    keys = [(id(r.box.element), r.box.element_tag) for r in found]
+            if isinstance(box, wp_boxes.BlockContainerBox):  # (an anonymous one: its own style)
+                fragments.setdefault((*_key(box), id(box.style)), []).append(box)
+            if isinstance(box, wp_boxes.TextBox) and _key(box) in wanted:
+                anchor = wanted[_key(box)]
+                found.append(Reference(index, anchor, externals[anchor], box, path, False))
+    for ref in found:
+        line = _line_of(ref)
+        if line is not None and line > 0:
+            block = ref.path[line - 1]
+            alone = fragments.get((*_key(block), id(block.style))) == [block]
+            ref.alone = alone and block.children == [ref.path[line]]
+    keys = [_key(r.box) for r in found]
     patchable = len(keys) == len(set(keys)) == len(wanted) and all(
-        r.box.text.count(str(r.told)) == 1 for r in found
+        len(_number(r.told).findall(r.box.text)) == 1 for r in found
     )
     return found, patchable
 
 
+def _key(box: Any) -> tuple[int, str]:
+    return id(box.element), box.element_tag
+
+
+def _number(page: int) -> re.Pattern[str]:
+    """The number printed alone, not as part of a longer one."""
+    return re.compile(rf"(?<!\d){page}(?!\d)")
+
+
 def _walk(box: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, tuple[Any, ...]]]:
+    box = getattr(box, "_box", box)  # an absolutely placed box's placeholder: the box
     yield box, path
     for child in getattr(box, "children", ()):
         yield from _walk(child, (*path, box))
@@ -95,10 +124,14 @@ class Held:
     document: Any  # the chunk's document, emptied: its metadata, fonts and colour profiles
     images: Any = None  # the draft's image cache, closed once the pages are written
     patched: set[int] = field(default_factory=set)
+    texts: PageTexts | None = None  # a main-matter chunk's text by page, for the EPUB's map
 
     @classmethod
     def keep(cls, document: Any, found: list[Reference], pending: set[str], path: Path) -> Held:
-        mine = [r for r in found if r.anchor in pending]
+        """Keep the pages of `document` that show a reference to a `pending` anchor (the
+        tail's pages are not the chunk's: `document` has none)."""
+        count = len(document.pages)
+        mine = [r for r in found if r.anchor in pending and r.page < count]
         pages = {r.page: document.pages[r.page]._page_box for r in mine}
         shell = Document(
             [],
@@ -124,14 +157,19 @@ class Held:
             if change is None:
                 return False
             changes.append((ref, page, *change))
-        for ref, page, layout, delta in changes:
+        for ref, page, layout, width in changes:
             for box in _inline_ancestors(ref):
-                box.width += delta
-            ref.box.text, ref.box.pango_layout = layout.text, layout
-            ref.box.width += delta
+                box.width += width - ref.box.width
+            ref.box.text, ref.box.pango_layout, ref.box.width = layout.text, layout, width
             ref.told = page
         self.patched = set(self.pages)
+        if self.texts is not None:
+            self.texts.read(self.pages)
         return True
+
+    def starts(self) -> tuple[list[PageStart], dict[str, str]] | None:
+        """Where each of a main-matter chunk's pages begins, with the real numbers in."""
+        return self.texts.starts() if self.texts is not None else None
 
     def write(self, finisher: Any, options: dict[str, Any]) -> None:
         """Write the patched pages and put them in place of the old ones in the chunk's file."""
@@ -152,10 +190,10 @@ class Held:
 
 
 def _reshaped(ref: Reference, number: str) -> tuple[Any, float] | None:
-    """The reference's text shaped again with `number`, and how much wider it is; None when
-    the layout around it would change."""
+    """The reference's text shaped again with `number`, and its new width; None when the
+    layout around it would change."""
     box, context = ref.box, _Context()
-    text = box.text.replace(str(ref.told), number, 1)
+    text = _number(ref.told).sub(number, box.text, count=1)
     spacing = box.justification_spacing
     layout, length, resume, width, height, _baseline = split_first_line(
         text, box.style, context, None, spacing
@@ -168,39 +206,61 @@ def _reshaped(ref: Reference, number: str) -> tuple[Any, float] | None:
         layout.deactivate()  # as any laid-out text: Pango's objects are made again to draw it
         width += spacing * spaces
     delta = width - box.width
-    if abs(delta) > EPSILON and not _room_for(ref, delta):
+    if abs(delta) <= EPSILON:
+        width = box.width
+    elif not _room_for(ref, delta):
         return None
-    return layout, delta
+    return layout, width
 
 
 def _inline_ancestors(ref: Reference) -> list[Any]:
-    """The inline boxes between the reference's line box and its text box."""
-    line = next(i for i in range(len(ref.path) - 1, -1, -1) if _is_line(ref.path[i]))
-    return [box for box in ref.path[line + 1 :] if isinstance(box, wp_boxes.InlineBox)]
+    """The reference's line box and the inline boxes between it and the text box: their
+    widths are their content's."""
+    line = _line_of(ref)
+    assert line is not None  # a text box is always on a line
+    inline = [box for box in ref.path[line + 1 :] if isinstance(box, wp_boxes.InlineBox)]
+    return [ref.path[line], *inline]
 
 
-def _is_line(box: Any) -> bool:
-    return isinstance(box, wp_boxes.LineBox)
+def _line_of(ref: Reference) -> int | None:
+    """Where the reference's line box is in its path."""
+    lines = [i for i, box in enumerate(ref.path) if isinstance(box, wp_boxes.LineBox)]
+    return lines[-1] if lines else None
+
+
+_SIZED_BY_CONTENT = (
+    wp_boxes.TableBox,  # its columns: by their cells' content (caption and cells alike)
+    wp_boxes.InlineBlockBox,
+    wp_boxes.FlexContainerBox,  # its items
+    wp_boxes.GridContainerBox,
+    wp_boxes.MarginBox,  # the page-margin boxes share their band by content
+)
 
 
 def _room_for(ref: Reference, delta: float) -> bool:
     """The reference may grow or shrink by `delta`: it ends a flush-left, unjustified line
-    with no float beside it, and the line still fits its block."""
-    lines = [i for i, box in enumerate(ref.path) if _is_line(box)]
-    if not lines or lines[-1] == 0:
+    with no float beside it, the line still fits its block, and no box around it is sized
+    by its content; it may shrink only in a paragraph of one line."""
+    line = _line_of(ref)
+    if line is None or line == 0 or (delta < 0 and not ref.alone):
         return False
-    line, block = ref.path[lines[-1]], ref.path[lines[-1] - 1]
-    style = line.style
+    for box in ref.path:
+        if isinstance(box, _SIZED_BY_CONTENT) or box.is_floated():
+            return False
+        if box.is_absolutely_positioned() or box.is_running():
+            return False
+    line_box, block = ref.path[line], ref.path[line - 1]
+    style = line_box.style
     if style["direction"] != "ltr" or style["text_align_all"] not in ("start", "left"):
         return False
     if style["text_align_last"] not in ("auto", "start", "left"):
         return False
-    leaves = [box for box, _path in _walk(line, ()) if not getattr(box, "children", None)]
+    leaves = [box for box, _path in _walk(line_box, ()) if not getattr(box, "children", None)]
     if not leaves or leaves[-1] is not ref.box:
         return False
     if any(getattr(b, "justification_spacing", 0) for b in leaves):
         return False
-    top, bottom = line.position_y, line.position_y + line.height
+    top, bottom = line_box.position_y, line_box.position_y + line_box.height
     for box, _path in _walk(ref.path[0], ()):
         if box.is_floated():
             y = box.position_y
