@@ -108,7 +108,7 @@ class LaidChunk:
 
     def facts(self) -> Facts:
         self.pages, self.anchors = _extent(self.document, self.job.tail)
-        self.references, patchable = laid_references(self.document, self.kept)
+        self.references, patchable = laid_references(self.document, self.kept, self.pages)
         return Facts(
             self.job.id,
             self.pages,

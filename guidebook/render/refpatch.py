@@ -43,7 +43,7 @@ from weasyprint.text.line_break import create_layout, split_first_line
 from guidebook.render.externals import keep_links, reference_of
 from guidebook.render.pagemap import PageStart, PageTexts
 
-EPSILON = 1e-3  # CSS px: a width difference smaller than this is none
+EPSILON = 1e-6  # CSS px: a width difference smaller than this is none (Pango's unit: 1/1024)
 
 
 @dataclass
@@ -58,10 +58,13 @@ class Reference:
     alone: bool  # its line is its paragraph's only line
 
 
-def laid_references(document: Any, kept: Any) -> tuple[list[Reference], bool]:
-    """The chunk's references to other chunks' anchors, and whether all can be patched: each
-    content that prints one (WeasyPrint's lookup items) made exactly one text box, which
-    shows the printed number once."""
+def laid_references(
+    document: Any, kept: Any, pages: int | None = None
+) -> tuple[list[Reference], bool]:
+    """The references to other chunks' anchors on the chunk's `pages` first pages (by default
+    all: the tail's are the next chunk's), and whether all can be patched: each content on
+    them that prints one (WeasyPrint's lookup items) made exactly one text box, which shows
+    the printed number once."""
     externals = kept.externals
     wanted: dict[tuple[int, str], str] = {}
     for (box, token), _lookup in kept.context.target_collector.counter_lookup_items.items():
@@ -69,12 +72,16 @@ def laid_references(document: Any, kept: Any) -> tuple[list[Reference], bool]:
         if token == "content" and anchor is not None and anchor in externals:
             wanted[(id(box.element), box.element_tag)] = anchor
     found: list[Reference] = []
+    seen: set[tuple[int, str]] = set()  # the elements with a box on the chunk's pages
+    own = len(document.pages) if pages is None else pages
     fragments: dict[tuple[int, str, int], list[Any]] = {}  # an element's block boxes, on all pages
     for index, page in enumerate(document.pages):
         for box, path in _walk(page._page_box, ()):
             if isinstance(box, wp_boxes.BlockContainerBox):  # (an anonymous one: its own style)
                 fragments.setdefault((*_key(box), id(box.style)), []).append(box)
-            if isinstance(box, wp_boxes.TextBox) and _key(box) in wanted:
+            if index < own:
+                seen.add(_key(box))
+            if index < own and isinstance(box, wp_boxes.TextBox) and _key(box) in wanted:
                 anchor = wanted[_key(box)]
                 found.append(Reference(index, anchor, externals[anchor], box, path, False))
     for ref in found:
@@ -84,10 +91,16 @@ def laid_references(document: Any, kept: Any) -> tuple[list[Reference], bool]:
             alone = fragments.get((*_key(block), id(block.style))) == [block]
             ref.alone = alone and block.children == [ref.path[line]]
     keys = [_key(r.box) for r in found]
-    patchable = len(keys) == len(set(keys)) == len(wanted) and all(
-        len(_number(r.told).findall(r.box.text)) == 1 for r in found
+    patchable = len(keys) == len(set(keys)) == len(seen.intersection(wanted)) and all(
+        _once(r.told, r.box.text) for r in found
     )
     return found, patchable
+
+
+def _once(page: int, text: str) -> bool:
+    """`text` shows the number `page` once (a layout that prints it twice in one reference,
+    or prints another number there, is patched only while the two can be told apart)."""
+    return len(_number(page).findall(text)) == 1
 
 
 def _key(box: Any) -> tuple[int, str]:
@@ -194,6 +207,8 @@ def _reshaped(ref: Reference, number: str) -> tuple[Any, float] | None:
     layout around it would change."""
     box, context = ref.box, _Context()
     text = _number(ref.told).sub(number, box.text, count=1)
+    if not _once(int(number), text):  # as a layout told `number` would find it: not patchable
+        return None
     spacing = box.justification_spacing
     layout, length, resume, width, height, _baseline = split_first_line(
         text, box.style, context, None, spacing
