@@ -141,18 +141,12 @@ class Held:
 
     @classmethod
     def keep(cls, document: Any, found: list[Reference], pending: set[str], path: Path) -> Held:
-        """Keep the pages of `document` that show a reference to a `pending` anchor (the
-        tail's pages are not the chunk's: `document` has none)."""
-        count = len(document.pages)
-        mine = [r for r in found if r.anchor in pending and r.page < count]
+        """Keep the pages of `document` that show a reference to a `pending` anchor."""
+        mine = [r for r in found if r.anchor in pending]
         pages = {r.page: document.pages[r.page]._page_box for r in mine}
+        d = document  # its settings, for a document of the kept pages alone
         shell = Document(
-            [],
-            document.metadata,
-            document.url_fetcher,
-            document.font_config,
-            document.color_profiles,
-            document.output_intent,
+            [], d.metadata, d.url_fetcher, d.font_config, d.color_profiles, d.output_intent
         )
         return cls(path, pages, mine, shell)
 
