@@ -70,20 +70,21 @@ def laid_references(
     for (box, token), _lookup in kept.context.target_collector.counter_lookup_items.items():
         anchor = reference_of(box)
         if token == "content" and anchor is not None and anchor in externals:
-            wanted[(id(box.element), box.element_tag)] = anchor
+            wanted[_key(box)] = anchor
     found: list[Reference] = []
-    seen: set[tuple[int, str]] = set()  # the elements with a box on the chunk's pages
+    seen: set[tuple[int, str]] = set()  # the wanted elements with a box on the chunk's pages
     own = len(document.pages) if pages is None else pages
     fragments: dict[tuple[int, str, int], list[Any]] = {}  # an element's block boxes, on all pages
     for index, page in enumerate(document.pages):
         for box, path in _walk(page._page_box, ()):
             if isinstance(box, wp_boxes.BlockContainerBox):  # (an anonymous one: its own style)
                 fragments.setdefault((*_key(box), id(box.style)), []).append(box)
-            if index < own:
-                seen.add(_key(box))
-            if index < own and isinstance(box, wp_boxes.TextBox) and _key(box) in wanted:
-                anchor = wanted[_key(box)]
-                found.append(Reference(index, anchor, externals[anchor], box, path, False))
+            key = _key(box)
+            if index < own and key in wanted:
+                seen.add(key)
+                if isinstance(box, wp_boxes.TextBox):
+                    anchor = wanted[key]
+                    found.append(Reference(index, anchor, externals[anchor], box, path, False))
     for ref in found:
         line = _line_of(ref)
         if line is not None and line > 0:
@@ -91,7 +92,7 @@ def laid_references(
             alone = fragments.get((*_key(block), id(block.style))) == [block]
             ref.alone = alone and block.children == [ref.path[line]]
     keys = [_key(r.box) for r in found]
-    patchable = len(keys) == len(set(keys)) == len(seen.intersection(wanted)) and all(
+    patchable = len(keys) == len(set(keys)) == len(seen) and all(
         _once(r.told, r.box.text) for r in found
     )
     return found, patchable
@@ -160,7 +161,7 @@ class Held:
             page = real.get(ref.anchor, ref.told)
             if page == ref.told:
                 continue
-            change = _reshaped(ref, str(page))
+            change = _reshaped(ref, page)
             if change is None:
                 return False
             changes.append((ref, page, *change))
@@ -196,12 +197,12 @@ class Held:
         self.pages, self.references, self.document, self.images = {}, [], None, None
 
 
-def _reshaped(ref: Reference, number: str) -> tuple[Any, float] | None:
+def _reshaped(ref: Reference, number: int) -> tuple[Any, float] | None:
     """The reference's text shaped again with `number`, and its new width; None when the
     layout around it would change."""
     box, context = ref.box, _Context()
-    text = _number(ref.told).sub(number, box.text, count=1)
-    if not _once(int(number), text):  # as a layout told `number` would find it: not patchable
+    text = _number(ref.told).sub(str(number), box.text, count=1)
+    if not _once(number, text):  # as a layout told `number` would find it: not patchable
         return None
     spacing = box.justification_spacing
     layout, length, resume, width, height, _baseline = split_first_line(
